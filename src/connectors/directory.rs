@@ -1,0 +1,1 @@
+// PLACEHOLDER: shared directory-entry to canonical user mapping.

@@ -1,0 +1,137 @@
+//! Connectors: one module per endpoint kind, each implementing the capability traits it
+//! claims. The capability set of a kind is static ([`crate::core::endpoint::EndpointKind`]),
+//! so a missing capability is a usage error before any connection is made.
+//!
+//! Contract for every connector (tested by `tests/conformance/`):
+//! - readers return canonical records; invalid source data is `Kind::InvalidData` naming
+//!   the file, line/record and field; nothing is written by a reader;
+//! - writers apply a list of changes and report one result per change; one failed item does
+//!   not stop the others; applying the same change twice leaves the same state (idempotent);
+//! - connectors never print: they log with `tracing` and report through [`Progress`].
+
+use crate::core::endpoint::Endpoint;
+use crate::core::model::{
+    Attachment, Community, DirectoryGroup, Membership, Post, Reaction, User,
+};
+use crate::core::plan::UserChange;
+use crate::core::progress::Progress;
+use crate::error::Result;
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+use std::io::Read;
+
+pub mod bundle;
+pub mod csv;
+pub mod directory;
+pub mod ldif;
+
+/// An opened endpoint. Capability accessors return `None` for what the kind does not do.
+#[async_trait]
+pub trait Connector: Send + Sync {
+    /// Checks that the endpoint is usable (reachable, credentials accepted, files readable)
+    /// and returns a one-line description of what was found.
+    async fn check(&self) -> Result<String>;
+
+    fn as_read_users(&self) -> Option<&dyn ReadUsers> {
+        None
+    }
+    fn as_write_users(&self) -> Option<&dyn WriteUsers> {
+        None
+    }
+    fn as_read_groups(&self) -> Option<&dyn ReadGroups> {
+        None
+    }
+    fn as_read_content(&self) -> Option<&dyn ReadContent> {
+        None
+    }
+}
+
+/// Users read from an endpoint, with the problems that made some records unusable.
+#[derive(Debug, Default)]
+pub struct UserSet {
+    pub users: Vec<User>,
+    /// One line per skipped or doubtful record, naming it.
+    pub warnings: Vec<String>,
+}
+
+#[async_trait]
+pub trait ReadUsers: Send + Sync {
+    async fn read_users(&self, progress: &dyn Progress) -> Result<UserSet>;
+}
+
+/// Which fields a destination stores, so that the plan never proposes an update the
+/// destination would silently drop (and then propose again on every run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredFields {
+    /// Every canonical field and every extra attribute.
+    All,
+    /// Only these canonical field names (see [`crate::core::model::USER_FIELDS`]).
+    Only(&'static [&'static str]),
+}
+
+impl StoredFields {
+    pub fn stores(&self, field: &str) -> bool {
+        match self {
+            StoredFields::All => true,
+            StoredFields::Only(list) => list.contains(&field),
+        }
+    }
+}
+
+/// The outcome of one change: `Err` carries a one-line reason naming the item.
+pub type ItemResult = std::result::Result<(), String>;
+
+#[async_trait]
+pub trait WriteUsers: Send + Sync {
+    fn stored_fields(&self) -> StoredFields;
+
+    /// Applies the changes and returns one result per change, in order. An `Err` from the
+    /// whole call means nothing could be applied (e.g. the destination is unreachable).
+    async fn apply_users(
+        &self,
+        changes: &[UserChange],
+        progress: &dyn Progress,
+    ) -> Result<Vec<ItemResult>>;
+}
+
+#[async_trait]
+pub trait ReadGroups: Send + Sync {
+    /// Directory groups, optionally restricted by a source-specific filter.
+    async fn read_groups(&self, filter: Option<&str>) -> Result<Vec<DirectoryGroup>>;
+}
+
+/// A canonical record and where it came from (`posts.jsonl:12`), for error messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub origin: String,
+    pub record: T,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    User(User),
+    Community(Community),
+    Membership(Membership),
+    Post(Post),
+    Reaction(Reaction),
+    Attachment(Attachment),
+}
+
+/// Streams content in dependency order: users, communities, memberships, posts (in time
+/// order within each community), reactions, attachments.
+pub trait ReadContent: Send + Sync {
+    fn read_content(&self) -> Result<BoxStream<'_, Result<Located<Record>>>>;
+
+    /// The bytes of an attachment, or `None` when the source does not have them.
+    fn open_attachment(&self, attachment: &Attachment) -> Result<Option<Box<dyn Read + Send>>>;
+}
+
+/// Opens the connector for an endpoint whose capabilities were already checked.
+pub async fn open(endpoint: &Endpoint) -> Result<Box<dyn Connector>> {
+    use crate::core::endpoint::EndpointKind as K;
+    Ok(match endpoint.kind {
+        K::Bundle => Box::new(bundle::BundleConnector::open(endpoint)?),
+        K::Ldif => Box::new(ldif::LdifConnector::open(endpoint)?),
+        K::Csv => Box::new(csv::CsvConnector::open(endpoint)?),
+    })
+}

@@ -1,0 +1,7 @@
+//! The small core: canonical model, endpoints and profiles, plan/diff, progress.
+
+pub mod config;
+pub mod endpoint;
+pub mod model;
+pub mod plan;
+pub mod progress;
