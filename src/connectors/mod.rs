@@ -10,9 +10,7 @@
 //! - connectors never print: they log with `tracing` and report through [`Progress`].
 
 use crate::core::endpoint::Endpoint;
-use crate::core::model::{
-    Attachment, Community, DirectoryGroup, Membership, Post, Reaction, User,
-};
+use crate::core::model::{Attachment, Community, DirectoryGroup, Membership, Post, Reaction, User};
 use crate::core::plan::UserChange;
 use crate::core::progress::Progress;
 use crate::error::Result;
@@ -52,6 +50,10 @@ pub struct UserSet {
     pub users: Vec<User>,
     /// One line per skipped or doubtful record, naming it.
     pub warnings: Vec<String>,
+    /// Skipped records (missing email, duplicates, conflicts) with whatever identifies them
+    /// (key, email, external_id): the destination accounts they match are left untouched,
+    /// never deactivated because the record was unusable.
+    pub held: Vec<User>,
 }
 
 #[async_trait]

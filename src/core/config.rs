@@ -26,11 +26,9 @@ impl Config {
     pub fn load(explicit: Option<&Path>) -> Result<Config> {
         if let Some(path) = explicit {
             if !path.exists() {
-                return Err(Error::usage(format!(
-                    "config file {} does not exist",
-                    path.display()
-                ))
-                .into());
+                return Err(
+                    Error::usage(format!("config file {} does not exist", path.display())).into(),
+                );
             }
             return Self::load_file(path);
         }
@@ -43,8 +41,9 @@ impl Config {
     }
 
     fn load_file(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::usage(format!("cannot read config file {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::usage(format!("cannot read config file {}: {e}", path.display()))
+        })?;
         Self::parse(&text, path)
     }
 

@@ -61,15 +61,7 @@ impl EndpointKind {
     pub fn capabilities(self) -> &'static [Capability] {
         use Capability::*;
         match self {
-            EndpointKind::Bundle => &[
-                ReadUsers,
-                WriteUsers,
-                ReadGroups,
-                ReadCommunities,
-                WriteCommunities,
-                ReadContent,
-                WriteContent,
-            ],
+            EndpointKind::Bundle => &[ReadUsers, WriteUsers, ReadContent],
             EndpointKind::Ldif => &[ReadUsers, ReadGroups],
             EndpointKind::Csv => &[ReadUsers, WriteUsers],
         }

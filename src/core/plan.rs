@@ -2,8 +2,9 @@
 //! destination holds (actual), as create / update / deactivate / reactivate actions.
 //! Nothing is ever deleted.
 
-use crate::core::model::User;
+use crate::core::model::{User, USER_FIELDS};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -45,4 +46,415 @@ pub struct UserChange {
     pub desired: User,
     /// The fields that differ (for a create: every field that has a value).
     pub fields: Vec<FieldChange>,
+}
+
+/// The plan for one destination, with what could not be planned.
+#[derive(Debug, Default)]
+pub struct UserPlan {
+    pub changes: Vec<UserChange>,
+    /// Destination users that already match their source record.
+    pub unchanged: usize,
+    /// Users the source and destination disagree on in a way no action can fix.
+    pub warnings: Vec<String>,
+}
+
+impl UserPlan {
+    pub fn count(&self, action: Action) -> usize {
+        self.changes.iter().filter(|c| c.action == action).count()
+    }
+}
+
+/// Marks deactivations made by esnctl, so only those are undone automatically.
+pub const DEACTIVATED_BY_ESNCTL: &str = "esnctl";
+
+/// Diffs desired users (the source) against actual users (the destination).
+///
+/// Matching: by immutable id when both sides have one, else by case-insensitive key, then
+/// by case-insensitive email; two records with different immutable ids never match.
+/// `held` are source records that could not be used (conflicts, missing attributes): the
+/// destination accounts they match are left exactly as they are, never deactivated.
+/// `stores` says which fields the destination keeps; others are never diffed.
+pub fn diff_users(
+    desired: &[User],
+    held: &[User],
+    actual: &[User],
+    stores: &dyn Fn(&str) -> bool,
+) -> UserPlan {
+    let index = ActualIndex::new(actual);
+    let mut matched = vec![false; actual.len()];
+    let mut plan = UserPlan::default();
+    for h in held {
+        if let Match::Found(i) | Match::HeldByOther(i) = index.find(h) {
+            if !matched[i] {
+                matched[i] = true;
+                plan.unchanged += 1;
+            }
+        }
+    }
+
+    for want in desired {
+        match index.find(want) {
+            Match::Found(i) if matched[i] => plan.warnings.push(format!(
+                "\"{}\" matches destination user \"{}\", already matched by another source user; skipped",
+                want.key, actual[i].key
+            )),
+            Match::Found(i) => {
+                matched[i] = true;
+                plan_matched(want, &actual[i], stores, &mut plan);
+            }
+            Match::HeldByOther(i) => plan.warnings.push(format!(
+                "\"{}\": destination user \"{}\" has the same {} but another immutable id ({}); not created",
+                want.key,
+                actual[i].key,
+                if actual[i].key.eq_ignore_ascii_case(&want.key) { "username" } else { "email" },
+                actual[i].external_id.as_deref().unwrap_or_default()
+            )),
+            // A disabled source account that the destination never had stays absent.
+            Match::None if !want.active => {}
+            Match::None => {
+                let mut desired = want.clone();
+                desired.deactivated_by = None;
+                let fields = created_fields(&desired, stores);
+                plan.changes.push(UserChange {
+                    action: Action::Create,
+                    key: want.key.clone(),
+                    current: None,
+                    desired,
+                    fields,
+                });
+            }
+        }
+    }
+
+    for (i, have) in actual.iter().enumerate() {
+        if matched[i] {
+            continue;
+        }
+        if !have.active {
+            plan.unchanged += 1;
+            continue;
+        }
+        let mut desired = have.clone();
+        desired.active = false;
+        desired.deactivated_by = Some(DEACTIVATED_BY_ESNCTL.to_string());
+        plan.changes.push(UserChange {
+            action: Action::Deactivate,
+            key: have.key.clone(),
+            current: Some(have.clone()),
+            desired,
+            fields: vec![active_change(true, false)],
+        });
+    }
+    plan
+}
+
+fn plan_matched(want: &User, have: &User, stores: &dyn Fn(&str) -> bool, plan: &mut UserPlan) {
+    let mut desired = have.clone();
+    let mut fields = Vec::new();
+    for &name in USER_FIELDS {
+        if !stores(name) {
+            continue;
+        }
+        // The immutable id is adopted from the source but never cleared by it.
+        if name == "external_id" && want.external_id.is_none() {
+            continue;
+        }
+        let (old, new) = (have.field(name), want.field(name));
+        if old != new {
+            fields.push(FieldChange {
+                field: name.to_string(),
+                old: old.map(str::to_string),
+                new: new.map(str::to_string),
+            });
+            desired.set_field(name, new.map(str::to_string));
+        }
+    }
+    if stores("extra") {
+        let names: std::collections::BTreeSet<&String> =
+            have.extra.keys().chain(want.extra.keys()).collect();
+        for name in names {
+            let (old, new) = (have.extra.get(name), want.extra.get(name));
+            if old != new {
+                fields.push(FieldChange {
+                    field: format!("extra.{name}"),
+                    old: old.cloned(),
+                    new: new.cloned(),
+                });
+            }
+        }
+        desired.extra = want.extra.clone();
+    }
+    desired.source = want.source.clone();
+
+    let action = match (want.active, have.active) {
+        (true, false) if have.deactivated_by.as_deref() == Some(DEACTIVATED_BY_ESNCTL) => {
+            desired.active = true;
+            desired.deactivated_by = None;
+            fields.push(active_change(false, true));
+            Some(Action::Reactivate)
+        }
+        (true, false) => {
+            plan.warnings.push(format!(
+                "\"{}\" is active in the source but was deactivated on the destination by someone \
+                 else; not reactivated (reactivate it by hand if that is intended)",
+                want.key
+            ));
+            (!fields.is_empty()).then_some(Action::Update)
+        }
+        (false, true) => {
+            desired.active = false;
+            desired.deactivated_by = Some(DEACTIVATED_BY_ESNCTL.to_string());
+            fields.push(active_change(true, false));
+            Some(Action::Deactivate)
+        }
+        _ => (!fields.is_empty()).then_some(Action::Update),
+    };
+    match action {
+        None => plan.unchanged += 1,
+        Some(action) => plan.changes.push(UserChange {
+            action,
+            key: want.key.clone(),
+            current: Some(have.clone()),
+            desired,
+            fields,
+        }),
+    }
+}
+
+fn created_fields(user: &User, stores: &dyn Fn(&str) -> bool) -> Vec<FieldChange> {
+    let mut out: Vec<FieldChange> = USER_FIELDS
+        .iter()
+        .filter(|name| stores(name))
+        .filter_map(|&name| {
+            user.field(name).map(|v| FieldChange {
+                field: name.to_string(),
+                old: None,
+                new: Some(v.to_string()),
+            })
+        })
+        .collect();
+    if stores("extra") {
+        out.extend(user.extra.iter().map(|(k, v)| FieldChange {
+            field: format!("extra.{k}"),
+            old: None,
+            new: Some(v.clone()),
+        }));
+    }
+    out
+}
+
+fn active_change(old: bool, new: bool) -> FieldChange {
+    FieldChange {
+        field: "active".to_string(),
+        old: Some(old.to_string()),
+        new: Some(new.to_string()),
+    }
+}
+
+enum Match {
+    Found(usize),
+    /// The username or email belongs to a destination record with another immutable id.
+    HeldByOther(usize),
+    None,
+}
+
+struct ActualIndex<'a> {
+    users: &'a [User],
+    by_id: HashMap<&'a str, usize>,
+    by_key: HashMap<String, usize>,
+    by_email: HashMap<String, usize>,
+}
+
+impl<'a> ActualIndex<'a> {
+    fn new(users: &'a [User]) -> Self {
+        let mut idx = ActualIndex {
+            users,
+            by_id: HashMap::with_capacity(users.len()),
+            by_key: HashMap::with_capacity(users.len()),
+            by_email: HashMap::with_capacity(users.len()),
+        };
+        for (i, u) in users.iter().enumerate() {
+            if let Some(id) = u.external_id.as_deref() {
+                idx.by_id.entry(id).or_insert(i);
+            }
+            idx.by_key.entry(u.key.to_lowercase()).or_insert(i);
+            if let Some(email) = &u.email {
+                idx.by_email.entry(email.to_lowercase()).or_insert(i);
+            }
+        }
+        idx
+    }
+
+    fn find(&self, want: &User) -> Match {
+        if let Some(&i) = want
+            .external_id
+            .as_deref()
+            .and_then(|id| self.by_id.get(id))
+        {
+            return Match::Found(i);
+        }
+        // The username decides before the email: they can point at two different accounts.
+        let by_key = self.by_key.get(&want.key.to_lowercase());
+        let by_email = want
+            .email
+            .as_ref()
+            .and_then(|e| self.by_email.get(&e.to_lowercase()));
+        let Some(&i) = by_key.or(by_email) else {
+            return Match::None;
+        };
+        match (&want.external_id, &self.users[i].external_id) {
+            (Some(a), Some(b)) if a != b => Match::HeldByOther(i),
+            _ => Match::Found(i),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(key: &str, email: &str) -> User {
+        let mut u = User::new(key);
+        u.email = Some(email.to_string());
+        u
+    }
+
+    fn all(_: &str) -> bool {
+        true
+    }
+
+    #[test]
+    fn creates_updates_and_deactivates() {
+        let mut alice2 = user("alice", "alice@new.example");
+        alice2.title = Some("CTO".into());
+        let desired = vec![alice2, user("carol", "carol@example.com")];
+        let actual = vec![
+            user("alice", "alice@example.com"),
+            user("bob", "bob@example.com"),
+        ];
+        let plan = diff_users(&desired, &[], &actual, &all);
+        let actions: Vec<_> = plan
+            .changes
+            .iter()
+            .map(|c| (c.action, c.key.as_str()))
+            .collect();
+        assert_eq!(
+            actions,
+            vec![
+                (Action::Update, "alice"),
+                (Action::Create, "carol"),
+                (Action::Deactivate, "bob")
+            ]
+        );
+        let fields: Vec<_> = plan.changes[0]
+            .fields
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect();
+        assert_eq!(fields, ["email", "title"]);
+        assert_eq!(
+            plan.changes[2].desired.deactivated_by.as_deref(),
+            Some(DEACTIVATED_BY_ESNCTL)
+        );
+    }
+
+    #[test]
+    fn identical_sides_plan_nothing() {
+        let users = vec![user("a", "a@x"), user("b", "b@x")];
+        let plan = diff_users(&users, &[], &users, &all);
+        assert!(plan.changes.is_empty());
+        assert_eq!(plan.unchanged, 2);
+    }
+
+    #[test]
+    fn rename_with_same_immutable_id_is_an_update() {
+        let mut old = user("jdupont", "j@x");
+        old.external_id = Some("uuid-1".into());
+        let mut new = user("jdupont-martin", "jdm@x");
+        new.external_id = Some("uuid-1".into());
+        let plan = diff_users(&[new], &[], &[old], &all);
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(plan.changes[0].action, Action::Update);
+        assert_eq!(plan.changes[0].fields[0].field, "key");
+        assert_eq!(plan.changes[0].current.as_ref().unwrap().key, "jdupont");
+    }
+
+    #[test]
+    fn matches_case_insensitively_by_key_then_email() {
+        let plan = diff_users(&[user("ALICE", "a@x")], &[], &[user("alice", "a@x")], &all);
+        assert_eq!(plan.changes[0].action, Action::Update);
+        assert_eq!(plan.changes[0].fields[0].field, "key");
+        let plan = diff_users(&[user("a2", "A@X")], &[], &[user("a1", "a@x")], &all);
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(plan.changes[0].action, Action::Update);
+    }
+
+    #[test]
+    fn username_held_by_another_immutable_id_is_not_taken_over() {
+        let mut old = user("alex", "alex@x");
+        old.external_id = Some("id-old".into());
+        let mut new = user("alex", "alex2@x");
+        new.external_id = Some("id-new".into());
+        let plan = diff_users(&[new], &[], &[old], &all);
+        // The departed alex is deactivated; the new alex is reported, not merged into it.
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(plan.changes[0].action, Action::Deactivate);
+        assert_eq!(plan.warnings.len(), 1);
+    }
+
+    #[test]
+    fn reactivates_only_what_esnctl_deactivated() {
+        let mut mine = user("a", "a@x");
+        mine.active = false;
+        mine.deactivated_by = Some(DEACTIVATED_BY_ESNCTL.into());
+        let mut by_hand = user("b", "b@x");
+        by_hand.active = false;
+        let plan = diff_users(
+            &[user("a", "a@x"), user("b", "b@x")],
+            &[],
+            &[mine, by_hand],
+            &all,
+        );
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(plan.changes[0].action, Action::Reactivate);
+        assert!(plan.changes[0].desired.active);
+        assert_eq!(plan.warnings.len(), 1);
+    }
+
+    #[test]
+    fn disabled_source_user_is_deactivated_not_created() {
+        let mut off = user("a", "a@x");
+        off.active = false;
+        let plan = diff_users(std::slice::from_ref(&off), &[], &[], &all);
+        assert!(plan.changes.is_empty());
+        let plan = diff_users(&[off], &[], &[user("a", "a@x")], &all);
+        assert_eq!(plan.changes[0].action, Action::Deactivate);
+    }
+
+    #[test]
+    fn fields_the_destination_does_not_store_are_ignored() {
+        let mut want = user("a", "a@x");
+        want.title = Some("Boss".into());
+        want.extra.insert("site".into(), "Lyon".into());
+        let only_email = |f: &str| f == "email" || f == "key";
+        let plan = diff_users(&[want], &[], &[user("a", "a@x")], &only_email);
+        assert!(plan.changes.is_empty());
+    }
+
+    #[test]
+    fn held_records_protect_their_destination_accounts() {
+        let held = vec![user("a", "a@x")];
+        let plan = diff_users(&[], &held, &[user("a", "a@x"), user("b", "b@x")], &all);
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(plan.changes[0].key, "b");
+        assert_eq!(plan.unchanged, 1);
+    }
+
+    #[test]
+    fn source_without_immutable_id_does_not_clear_it() {
+        let mut have = user("a", "a@x");
+        have.external_id = Some("id".into());
+        let plan = diff_users(&[user("a", "a@x")], &[], &[have], &all);
+        assert!(plan.changes.is_empty());
+    }
 }

@@ -1,0 +1,45 @@
+//! Rendering of content validation reports.
+
+use super::printer::{Format, Printer};
+use crate::ops::content_validate::ValidationReport;
+use std::io;
+
+pub fn validation(printer: &Printer, report: &ValidationReport) -> io::Result<()> {
+    match printer.format {
+        Format::Json => printer.json(report),
+        Format::Csv => printer.csv(
+            &["origin", "field", "message"],
+            report
+                .problems
+                .iter()
+                .map(|p| vec![p.origin.clone(), p.field.clone(), p.message.clone()]),
+        ),
+        Format::Table => {
+            for p in &report.problems {
+                printer.line(&format!(
+                    "{}: field \"{}\": {}",
+                    p.origin, p.field, p.message
+                ))?;
+            }
+            let c = &report.counts;
+            let shown = report.problems.len();
+            let total = report.total_problems();
+            let more = if total > shown {
+                format!(" (first {shown} shown)")
+            } else {
+                String::new()
+            };
+            printer.line(&format!(
+                "{} users, {} communities, {} memberships, {} posts ({} replies), {} reactions, \
+                 {} attachments: {total} problem(s){more}",
+                c.users,
+                c.communities,
+                c.memberships,
+                c.posts,
+                c.replies,
+                c.reactions,
+                c.attachments
+            ))
+        }
+    }
+}

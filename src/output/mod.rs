@@ -1,0 +1,9 @@
+//! Everything that reaches the terminal: results on stdout in the chosen format, progress
+//! and confirmations on stderr.
+
+pub mod content;
+pub mod printer;
+pub mod progress;
+pub mod users;
+
+pub use printer::{Format, Printer};

@@ -1,0 +1,75 @@
+//! The one way results reach stdout: a table for people, JSON for scripts (one document),
+//! CSV for spreadsheets and round-trips.
+
+use comfy_table::{presets, ContentArrangement, Table};
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+pub struct Printer {
+    pub format: Format,
+}
+
+impl Printer {
+    pub fn new(format: Format) -> Self {
+        Printer { format }
+    }
+
+    /// Writes one JSON document followed by a newline.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, value)?;
+        writeln!(out)
+    }
+
+    /// Writes a CSV document; values are written verbatim so the file round-trips.
+    pub fn csv(
+        &self,
+        headers: &[&str],
+        rows: impl IntoIterator<Item = Vec<String>>,
+    ) -> io::Result<()> {
+        let mut w = csv::Writer::from_writer(io::stdout().lock());
+        w.write_record(headers)?;
+        for row in rows {
+            w.write_record(&row)?;
+        }
+        w.flush()
+    }
+
+    /// Writes an aligned table (column widths account for CJK and emoji).
+    pub fn table(
+        &self,
+        headers: &[&str],
+        rows: impl IntoIterator<Item = Vec<String>>,
+    ) -> io::Result<()> {
+        let mut table = Table::new();
+        table
+            .load_preset(presets::NOTHING)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(headers.iter().map(|h| h.to_uppercase()));
+        for row in rows {
+            table.add_row(row);
+        }
+        let mut out = io::stdout().lock();
+        for line in table.lines() {
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+
+    /// A line of text on stdout (table format only).
+    pub fn line(&self, text: &str) -> io::Result<()> {
+        writeln!(io::stdout().lock(), "{text}")
+    }
+}
+
+/// `None` as the contract shows it in tables.
+pub fn or_dash(v: Option<&str>) -> String {
+    v.unwrap_or("-").to_string()
+}

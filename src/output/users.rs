@@ -1,0 +1,244 @@
+//! Rendering of user plans and user lists.
+
+use super::printer::{or_dash, Format, Printer};
+use crate::connectors::ItemResult;
+use crate::core::model::{User, USER_FIELDS};
+use crate::core::plan::{Action, FieldChange, UserChange, UserPlan};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+
+#[derive(Serialize)]
+struct Summary {
+    create: usize,
+    update: usize,
+    deactivate: usize,
+    reactivate: usize,
+    unchanged: usize,
+    failed: usize,
+}
+
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    action: Action,
+    key: &'a str,
+    fields: BTreeMap<&'a str, [Option<&'a str>; 2]>,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PlanJson<'a> {
+    dry_run: bool,
+    summary: Summary,
+    changes: Vec<ChangeJson<'a>>,
+    warnings: &'a [String],
+}
+
+fn summary(plan: &UserPlan, results: Option<&[ItemResult]>) -> Summary {
+    Summary {
+        create: plan.count(Action::Create),
+        update: plan.count(Action::Update),
+        deactivate: plan.count(Action::Deactivate),
+        reactivate: plan.count(Action::Reactivate),
+        unchanged: plan.unchanged,
+        failed: results.map_or(0, |r| r.iter().filter(|r| r.is_err()).count()),
+    }
+}
+
+fn status(results: Option<&[ItemResult]>, i: usize) -> (&'static str, Option<&str>) {
+    match results.map(|r| &r[i]) {
+        None => ("planned", None),
+        Some(Ok(())) => ("applied", None),
+        Some(Err(e)) => ("failed", Some(e.as_str())),
+    }
+}
+
+/// The plan (and, after applying, each change's outcome) in the chosen format.
+pub fn sync(
+    printer: &Printer,
+    plan: &UserPlan,
+    dry_run: bool,
+    results: Option<&[ItemResult]>,
+) -> io::Result<()> {
+    match printer.format {
+        Format::Json => printer.json(&PlanJson {
+            dry_run,
+            summary: summary(plan, results),
+            changes: plan
+                .changes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (status, error) = status(results, i);
+                    ChangeJson {
+                        action: c.action,
+                        key: &c.key,
+                        fields: c
+                            .fields
+                            .iter()
+                            .map(|f| (f.field.as_str(), [f.old.as_deref(), f.new.as_deref()]))
+                            .collect(),
+                        status,
+                        error,
+                    }
+                })
+                .collect(),
+            warnings: &plan.warnings,
+        }),
+        Format::Csv => printer.csv(
+            &["action", "key", "field", "old", "new", "status", "error"],
+            plan.changes.iter().enumerate().flat_map(|(i, c)| {
+                let (status, error) = status(results, i);
+                c.fields.iter().map(move |f| {
+                    vec![
+                        c.action.as_str().to_string(),
+                        c.key.clone(),
+                        f.field.clone(),
+                        f.old.clone().unwrap_or_default(),
+                        f.new.clone().unwrap_or_default(),
+                        status.to_string(),
+                        error.unwrap_or_default().to_string(),
+                    ]
+                })
+            }),
+        ),
+        Format::Table => {
+            if !plan.changes.is_empty() {
+                let mut headers = vec!["action", "key", "changes"];
+                if results.is_some() {
+                    headers.push("status");
+                }
+                printer.table(
+                    &headers,
+                    plan.changes.iter().enumerate().map(|(i, c)| {
+                        let mut row =
+                            vec![c.action.as_str().to_string(), c.key.clone(), describe(c)];
+                        if results.is_some() {
+                            row.push(match status(results, i) {
+                                (s, None) => s.to_string(),
+                                (s, Some(e)) => format!("{s}: {e}"),
+                            });
+                        }
+                        row
+                    }),
+                )?;
+            }
+            printer.line(&summary_line(plan, dry_run, results))
+        }
+    }
+}
+
+/// Shown on stderr before asking for confirmation, so stdout keeps one result document.
+pub fn plan_to_stderr(plan: &UserPlan) {
+    for c in &plan.changes {
+        eprintln!("  {:<10} {}  {}", c.action.as_str(), c.key, describe(c));
+    }
+    eprintln!("{}", summary_line(plan, true, None));
+}
+
+fn summary_line(plan: &UserPlan, dry_run: bool, results: Option<&[ItemResult]>) -> String {
+    let s = summary(plan, results);
+    let head = match (dry_run, results) {
+        (_, Some(_)) => "Applied:",
+        (true, None) => "Plan:",
+        (false, None) if plan.changes.is_empty() => "No changes:",
+        (false, None) => "Plan:",
+    };
+    let mut line = format!(
+        "{head} {} to create, {} to update, {} to deactivate, {} to reactivate, {} unchanged",
+        s.create, s.update, s.deactivate, s.reactivate, s.unchanged
+    );
+    if results.is_some() {
+        line = line.replace(" to ", " ");
+        line.push_str(&format!(", {} failed", s.failed));
+    }
+    line
+}
+
+fn describe(change: &UserChange) -> String {
+    match change.action {
+        Action::Create => {
+            let u = &change.desired;
+            match (&u.email, &u.display_name) {
+                (Some(e), Some(n)) => format!("{n} <{e}>"),
+                (Some(e), None) => e.clone(),
+                (None, Some(n)) => n.clone(),
+                (None, None) => String::new(),
+            }
+        }
+        _ => change
+            .fields
+            .iter()
+            .filter(|f| f.field != "active")
+            .map(describe_field)
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+fn describe_field(f: &FieldChange) -> String {
+    let show = |v: &Option<String>| v.as_deref().map_or("∅".to_string(), |v| format!("{v:?}"));
+    format!("{}: {} → {}", f.field, show(&f.old), show(&f.new))
+}
+
+/// `users list`: table, JSON array of canonical users, or CSV that `csv:` reads back.
+pub fn list(printer: &Printer, users: &[User]) -> io::Result<()> {
+    match printer.format {
+        Format::Json => printer.json(users),
+        Format::Csv => {
+            let extras: BTreeSet<&String> = users.iter().flat_map(|u| u.extra.keys()).collect();
+            let mut headers: Vec<String> = USER_FIELDS.iter().map(|f| f.to_string()).collect();
+            headers.push("active".into());
+            headers.extend(extras.iter().map(|e| {
+                if USER_FIELDS.contains(&e.as_str()) || e.as_str() == "active" {
+                    format!("extra.{e}")
+                } else {
+                    e.to_string()
+                }
+            }));
+            let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+            printer.csv(
+                &header_refs,
+                users.iter().map(|u| {
+                    let mut row: Vec<String> = USER_FIELDS
+                        .iter()
+                        .map(|f| u.field(f).unwrap_or_default().to_string())
+                        .collect();
+                    row.push(u.active.to_string());
+                    row.extend(
+                        extras
+                            .iter()
+                            .map(|e| u.extra.get(*e).cloned().unwrap_or_default()),
+                    );
+                    row
+                }),
+            )
+        }
+        Format::Table => {
+            printer.table(
+                &[
+                    "key",
+                    "email",
+                    "display name",
+                    "department",
+                    "title",
+                    "active",
+                ],
+                users.iter().map(|u| {
+                    vec![
+                        u.key.clone(),
+                        or_dash(u.email.as_deref()),
+                        or_dash(u.display_name.as_deref()),
+                        or_dash(u.department.as_deref()),
+                        or_dash(u.title.as_deref()),
+                        if u.active { "yes" } else { "no" }.to_string(),
+                    ]
+                }),
+            )?;
+            let active = users.iter().filter(|u| u.active).count();
+            printer.line(&format!("{} users ({active} active)", users.len()))
+        }
+    }
+}
