@@ -65,10 +65,9 @@ fn checksum_mismatch_is_reported() {
     let problems = report["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{report}");
     assert_eq!(problems[0]["origin"], "attachments.jsonl:1");
-    assert!(
-        problems[0]["message"].as_str().unwrap().contains("sha256"),
-        "{report}"
-    );
+    assert_eq!(problems[0]["field"], "sha256");
+    let message = problems[0]["message"].as_str().unwrap();
+    assert!(message.contains("checksum mismatch"), "{report}");
 }
 
 #[test]

@@ -46,7 +46,7 @@ pub struct Cli {
     pub no_progress: bool,
 
     /// Answer yes to confirmations (required to apply changes when stdin is not a terminal)
-    #[arg(long, global = true, env = "ESNCTL_YES")]
+    #[arg(long, global = true, env = "ESNCTL_YES", value_parser = clap::builder::FalseyValueParser::new())]
     pub yes: bool,
 
     #[command(subcommand)]

@@ -52,6 +52,15 @@ pub(crate) fn parse(bytes: &[u8], file: &str, delimiter: u8, allow_empty: bool) 
             .position(|&b| b == b'\n')
             .is_some_and(|i| i > 0 && bytes[i - 1] == b'\r'),
     };
+    if let Some(line) = unterminated_quote_line(bytes) {
+        return Err(Error::invalid_at(
+            file,
+            line,
+            None,
+            "unbalanced quotes: a quoted field opened here is never closed",
+        )
+        .into());
+    }
     // The csv crate strips a leading BOM itself. Lengths are checked here rather than by the
     // crate so that the message can say which line and what the header expects.
     let mut reader = csv::ReaderBuilder::new()
@@ -126,6 +135,22 @@ fn read_record(
         let line = e.position().map_or(0, csv::Position::line);
         Error::invalid_at(file, line, None, e).into()
     })
+}
+
+/// The line of a quote that is never closed. The csv crate silently reads such a field to
+/// the end of the file (swallowing every later row), so it is detected here: in RFC 4180
+/// every quote character pairs up, escaped quotes (`""`) included.
+fn unterminated_quote_line(bytes: &[u8]) -> Option<u64> {
+    let mut line = 1;
+    let mut open_at = None;
+    for &b in bytes {
+        match b {
+            b'"' => open_at = if open_at.is_some() { None } else { Some(line) },
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    open_at
 }
 
 fn line_of(record: &csv::ByteRecord) -> u64 {
@@ -285,6 +310,15 @@ mod tests {
     }
 
     /// Parses `bytes`, expecting invalid data; returns the message.
+    #[test]
+    fn unbalanced_quote_is_an_error_naming_its_line() {
+        let err = parse_err(b"key,display_name\na,\"Al\"\"ice\"\nb,\"Bob\nc,Carol\n");
+        assert!(
+            err.contains("users.csv:3") && err.contains("unbalanced quotes"),
+            "{err}"
+        );
+    }
+
     fn parse_err(bytes: &[u8]) -> String {
         let err = parse(bytes, "users.csv", b',', false).unwrap_err();
         assert_eq!(exit_code_of(&err), ExitCode::InvalidData, "{err}");
