@@ -1,6 +1,7 @@
 //! `esnctl users sync|list`.
 
 use super::context::Context;
+use crate::connectors::OpenOptions;
 use crate::core::endpoint::Capability;
 use crate::error::{ExitCode, Result};
 use crate::ops::users_sync::{self, DeactivationLimit};
@@ -32,6 +33,9 @@ pub struct SyncArgs {
     /// Exit 0 when nothing changed, 10 when the plan had changes
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Requests in flight at once against server endpoints
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Args)]
@@ -55,7 +59,10 @@ async fn sync(args: SyncArgs, ctx: &Context) -> Result<ExitCode> {
         .map(|s| ctx.resolve(s))
         .collect::<Result<Vec<_>>>()?;
     let dest = ctx.resolve(&args.to)?;
-    let planned = users_sync::plan(&sources, &dest, &ctx.progress).await?;
+    let options = OpenOptions {
+        concurrency: args.concurrency.into(),
+    };
+    let planned = users_sync::plan(&sources, &dest, &options, &ctx.progress).await?;
     for w in &planned.plan.warnings {
         ctx.warn(w);
     }

@@ -12,6 +12,7 @@
 use crate::core::endpoint::Endpoint;
 use crate::core::model::{Attachment, Community, DirectoryGroup, Membership, Post, Reaction, User};
 use crate::core::plan::UserChange;
+use crate::core::plan_communities::CommunityChange;
 use crate::core::progress::Progress;
 use crate::error::Result;
 use async_trait::async_trait;
@@ -21,7 +22,10 @@ use std::io::Read;
 pub mod bundle;
 pub mod csv;
 pub mod directory;
+pub mod ldap;
 pub mod ldif;
+pub mod scim;
+pub mod slack_export;
 
 /// An opened endpoint. Capability accessors return `None` for what the kind does not do.
 #[async_trait]
@@ -40,6 +44,12 @@ pub trait Connector: Send + Sync {
         None
     }
     fn as_read_content(&self) -> Option<&dyn ReadContent> {
+        None
+    }
+    fn as_read_communities(&self) -> Option<&dyn ReadCommunities> {
+        None
+    }
+    fn as_write_communities(&self) -> Option<&dyn WriteCommunities> {
         None
     }
 }
@@ -96,6 +106,35 @@ pub trait WriteUsers: Send + Sync {
     ) -> Result<Vec<ItemResult>>;
 }
 
+/// Communities with their memberships, as an endpoint holds them.
+#[derive(Debug, Default)]
+pub struct CommunitySet {
+    pub communities: Vec<Community>,
+    pub memberships: Vec<Membership>,
+    pub warnings: Vec<String>,
+}
+
+#[async_trait]
+pub trait ReadCommunities: Send + Sync {
+    async fn read_communities(&self, progress: &dyn Progress) -> Result<CommunitySet>;
+}
+
+#[async_trait]
+pub trait WriteCommunities: Send + Sync {
+    /// Community fields this destination keeps (`name`, `description`, `visibility`,
+    /// `parent`, `owners`, `archived`); others are never diffed.
+    fn stored_community_fields(&self) -> StoredFields;
+
+    /// Applies the changes (including member additions and removals) and returns one
+    /// result per change, in order. Members are user keys; a connector that cannot find
+    /// a member reports it in that change's result.
+    async fn apply_communities(
+        &self,
+        changes: &[CommunityChange],
+        progress: &dyn Progress,
+    ) -> Result<Vec<ItemResult>>;
+}
+
 #[async_trait]
 pub trait ReadGroups: Send + Sync {
     /// Directory groups, optionally restricted by a source-specific filter.
@@ -128,12 +167,34 @@ pub trait ReadContent: Send + Sync {
     fn open_attachment(&self, attachment: &Attachment) -> Result<Option<Box<dyn Read + Send>>>;
 }
 
+/// Run-time settings shared by connectors that talk to servers.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Requests in flight at once (`--concurrency`).
+    pub concurrency: usize,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { concurrency: 4 }
+    }
+}
+
 /// Opens the connector for an endpoint whose capabilities were already checked.
 pub async fn open(endpoint: &Endpoint) -> Result<Box<dyn Connector>> {
+    open_with(endpoint, &OpenOptions::default()).await
+}
+
+/// [`open`] with run-time settings.
+pub async fn open_with(endpoint: &Endpoint, options: &OpenOptions) -> Result<Box<dyn Connector>> {
+    let _ = options;
     use crate::core::endpoint::EndpointKind as K;
     Ok(match endpoint.kind {
         K::Bundle => Box::new(bundle::BundleConnector::open(endpoint)?),
         K::Ldif => Box::new(ldif::LdifConnector::open(endpoint)?),
         K::Csv => Box::new(csv::CsvConnector::open(endpoint)?),
+        K::Ldap => Box::new(ldap::LdapConnector::open(endpoint)?),
+        K::Scim => Box::new(scim::ScimConnector::open(endpoint)?),
+        K::SlackExport => Box::new(slack_export::SlackExportConnector::open(endpoint)?),
     })
 }

@@ -43,18 +43,36 @@ pub enum EndpointKind {
     Bundle,
     Ldif,
     Csv,
+    /// `ldap://` and `ldaps://`: OpenLDAP or Active Directory.
+    Ldap,
+    /// `scim+http://` and `scim+https://`: a SCIM 2.0 service provider.
+    Scim,
+    /// `slack-export:PATH`: a Slack export (zip or unpacked folder).
+    SlackExport,
 }
 
-impl EndpointKind {
-    pub const ALL: &'static [EndpointKind] =
-        &[EndpointKind::Bundle, EndpointKind::Ldif, EndpointKind::Csv];
+/// Every accepted URI scheme and the kind it opens, in the order help texts list them.
+const SCHEMES: &[(&str, EndpointKind)] = &[
+    ("ldap", EndpointKind::Ldap),
+    ("ldaps", EndpointKind::Ldap),
+    ("ldif", EndpointKind::Ldif),
+    ("csv", EndpointKind::Csv),
+    ("scim+http", EndpointKind::Scim),
+    ("scim+https", EndpointKind::Scim),
+    ("slack-export", EndpointKind::SlackExport),
+    ("bundle", EndpointKind::Bundle),
+];
 
-    /// The URI scheme, without the colon.
+impl EndpointKind {
+    /// The main URI scheme, without the colon.
     pub fn scheme(self) -> &'static str {
         match self {
             EndpointKind::Bundle => "bundle",
             EndpointKind::Ldif => "ldif",
             EndpointKind::Csv => "csv",
+            EndpointKind::Ldap => "ldap",
+            EndpointKind::Scim => "scim",
+            EndpointKind::SlackExport => "slack-export",
         }
     }
 
@@ -64,22 +82,31 @@ impl EndpointKind {
             EndpointKind::Bundle => &[ReadUsers, WriteUsers, ReadContent],
             EndpointKind::Ldif => &[ReadUsers, ReadGroups],
             EndpointKind::Csv => &[ReadUsers, WriteUsers],
+            EndpointKind::Ldap => &[ReadUsers, ReadGroups],
+            EndpointKind::Scim => &[ReadUsers, WriteUsers, ReadCommunities, WriteCommunities],
+            EndpointKind::SlackExport => &[ReadUsers, ReadCommunities, ReadContent],
         }
     }
 
     /// True when the location is a local path (as opposed to a server URL).
     pub fn is_file(self) -> bool {
-        true
+        !matches!(self, EndpointKind::Ldap | EndpointKind::Scim)
     }
 
     fn from_scheme(scheme: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|k| k.scheme() == scheme)
+        SCHEMES.iter().find(|(s, _)| *s == scheme).map(|(_, k)| *k)
     }
 
     fn schemes_list() -> String {
-        Self::ALL
+        SCHEMES
             .iter()
-            .map(|k| format!("{}:", k.scheme()))
+            .map(|(s, k)| {
+                if k.is_file() {
+                    format!("{s}:")
+                } else {
+                    format!("{s}://")
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -110,16 +137,27 @@ impl Endpoint {
             ))
             .into()));
         };
-        if rest.is_empty() {
+        // Server URIs keep their whole text (the connector parses host, port and path).
+        let location = if kind.is_file() {
+            rest.to_string()
+        } else {
+            spec.to_string()
+        };
+        if rest.is_empty() || (!kind.is_file() && !rest.starts_with("//")) {
             return Some(Err(Error::usage(format!(
-                "endpoint \"{spec}\" has no path: write {scheme}:PATH"
+                "endpoint \"{spec}\" is incomplete: write {}",
+                if kind.is_file() {
+                    format!("{scheme}:PATH")
+                } else {
+                    format!("{scheme}://HOST[:PORT]/…")
+                }
             ))
             .into()));
         }
         Some(Ok(Endpoint {
             label: spec.to_string(),
             kind,
-            location: rest.to_string(),
+            location,
             settings: toml::Table::new(),
             profile: None,
         }))

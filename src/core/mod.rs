@@ -4,4 +4,5 @@ pub mod config;
 pub mod endpoint;
 pub mod model;
 pub mod plan;
+pub mod plan_communities;
 pub mod progress;

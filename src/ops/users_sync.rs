@@ -1,6 +1,6 @@
 //! `users sync`: make the destination's users match the sources'.
 
-use crate::connectors::{self, Connector, ItemResult, UserSet};
+use crate::connectors::{self, Connector, ItemResult, OpenOptions, UserSet};
 use crate::core::endpoint::{Capability, Endpoint};
 use crate::core::model::User;
 use crate::core::plan::{diff_users, Action, UserPlan};
@@ -60,6 +60,7 @@ pub struct PlannedSync {
 pub async fn plan(
     sources: &[Endpoint],
     dest: &Endpoint,
+    options: &OpenOptions,
     progress: &dyn Progress,
 ) -> Result<PlannedSync> {
     for src in sources {
@@ -67,10 +68,10 @@ pub async fn plan(
     }
     dest.require(Capability::WriteUsers)?;
 
-    let dest_conn = connectors::open(dest).await?;
+    let dest_conn = connectors::open_with(dest, options).await?;
     let mut source_conns = Vec::with_capacity(sources.len());
     for src in sources {
-        source_conns.push(connectors::open(src).await?);
+        source_conns.push(connectors::open_with(src, options).await?);
     }
     let reads = source_conns
         .iter()

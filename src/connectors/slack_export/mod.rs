@@ -1,0 +1,15 @@
+// PLACEHOLDER (being written): replaced by the connector's real implementation.
+use crate::core::endpoint::Endpoint;
+use crate::error::{Error, Result};
+pub struct SlackExportConnector;
+impl SlackExportConnector {
+    pub fn open(e: &Endpoint) -> Result<Self> {
+        Err(Error::usage(format!("{}: this endpoint kind is being written", e.label)).into())
+    }
+}
+#[async_trait::async_trait]
+impl super::Connector for SlackExportConnector {
+    async fn check(&self) -> Result<String> {
+        Ok(String::new())
+    }
+}
