@@ -106,13 +106,7 @@ pub trait WriteUsers: Send + Sync {
     ) -> Result<Vec<ItemResult>>;
 }
 
-/// Communities with their memberships, as an endpoint holds them.
-#[derive(Debug, Default)]
-pub struct CommunitySet {
-    pub communities: Vec<Community>,
-    pub memberships: Vec<Membership>,
-    pub warnings: Vec<String>,
-}
+pub use crate::core::plan_communities::CommunitySet;
 
 #[async_trait]
 pub trait ReadCommunities: Send + Sync {

@@ -79,7 +79,13 @@ impl EndpointKind {
     pub fn capabilities(self) -> &'static [Capability] {
         use Capability::*;
         match self {
-            EndpointKind::Bundle => &[ReadUsers, WriteUsers, ReadContent],
+            EndpointKind::Bundle => &[
+                ReadUsers,
+                WriteUsers,
+                ReadCommunities,
+                WriteCommunities,
+                ReadContent,
+            ],
             EndpointKind::Ldif => &[ReadUsers, ReadGroups],
             EndpointKind::Csv => &[ReadUsers, WriteUsers],
             EndpointKind::Ldap => &[ReadUsers, ReadGroups],

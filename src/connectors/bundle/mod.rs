@@ -6,6 +6,7 @@
 
 mod atomic;
 pub mod attachments;
+mod communities;
 pub mod jsonl;
 pub mod layout;
 mod users;
@@ -17,12 +18,14 @@ pub use layout::{Contents, EntityFile, Manifest, ManifestCounts};
 pub use writer::BundleWriter;
 
 use crate::connectors::{
-    Connector, ItemResult, Located, ReadContent, ReadUsers, Record, StoredFields, UserSet,
-    WriteUsers,
+    CommunitySet, Connector, ItemResult, Located, ReadCommunities, ReadContent, ReadUsers, Record,
+    StoredFields, UserSet, WriteCommunities, WriteUsers,
 };
 use crate::core::endpoint::Endpoint;
 use crate::core::model::{Attachment, User};
+use crate::core::model::{Community, Membership};
 use crate::core::plan::UserChange;
+use crate::core::plan_communities::CommunityChange;
 use crate::core::progress::Progress;
 use crate::error::{Error, Kind, Result};
 use anyhow::Context;
@@ -106,6 +109,31 @@ impl BundleConnector {
         Ok(counts)
     }
 
+    /// Before a write: the manifest if any; a missing folder is created (a new bundle).
+    fn prepare_write(&self) -> Result<Option<Manifest>> {
+        match layout::inspect(&self.dir) {
+            Ok(Contents::Manifest(m)) => Ok(Some(m)),
+            Ok(Contents::HandMade | Contents::Empty) => Ok(None),
+            Err(e)
+                if e.downcast_ref::<Error>()
+                    .is_some_and(|e| e.kind == Kind::NotFound) =>
+            {
+                std::fs::create_dir_all(&self.dir).with_context(|| {
+                    format!("cannot create bundle folder {}", self.dir.display())
+                })?;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads a whole entity file, refusing it at its first unreadable line.
+    fn load_all<T: DeserializeOwned>(&self, file: EntityFile) -> Result<Vec<T>> {
+        self.reader::<T>(file)?
+            .map(|item| item.map(|l| l.record))
+            .collect()
+    }
+
     /// Reads every user, refusing the file at its first unreadable line.
     fn load_users(&self, progress: &dyn Progress, total: Option<u64>) -> Result<Vec<User>> {
         let task = progress.task("reading users", total);
@@ -159,6 +187,14 @@ impl Connector for BundleConnector {
     fn as_read_content(&self) -> Option<&dyn ReadContent> {
         Some(self)
     }
+
+    fn as_read_communities(&self) -> Option<&dyn ReadCommunities> {
+        Some(self)
+    }
+
+    fn as_write_communities(&self) -> Option<&dyn WriteCommunities> {
+        Some(self)
+    }
 }
 
 #[async_trait]
@@ -203,24 +239,10 @@ impl WriteUsers for BundleConnector {
         changes: &[UserChange],
         progress: &dyn Progress,
     ) -> Result<Vec<ItemResult>> {
-        let (manifest, missing) = match layout::inspect(&self.dir) {
-            Ok(Contents::Manifest(m)) => (Some(m), false),
-            Ok(Contents::HandMade | Contents::Empty) => (None, false),
-            Err(e)
-                if e.downcast_ref::<Error>()
-                    .is_some_and(|e| e.kind == Kind::NotFound) =>
-            {
-                (None, true)
-            }
-            Err(e) => return Err(e),
-        };
         if changes.is_empty() {
             return Ok(Vec::new());
         }
-        if missing {
-            std::fs::create_dir_all(&self.dir)
-                .with_context(|| format!("cannot create bundle folder {}", self.dir.display()))?;
-        }
+        let manifest = self.prepare_write()?;
         let mut counts = self.stored_counts(manifest.as_ref())?;
         let mut users = self.load_users(progress, manifest.as_ref().map(|m| m.counts.users))?;
 
@@ -231,6 +253,60 @@ impl WriteUsers for BundleConnector {
             out.write(user)?;
         }
         counts.users = out.commit()?;
+        layout::write_manifest(&self.dir, counts)?;
+        task.inc(changes.len() as u64);
+        task.finish();
+        Ok(results)
+    }
+}
+
+#[async_trait]
+impl ReadCommunities for BundleConnector {
+    async fn read_communities(&self, progress: &dyn Progress) -> Result<CommunitySet> {
+        self.readable()?;
+        let task = progress.task("reading communities", None);
+        let set = CommunitySet {
+            communities: self.load_all(EntityFile::Communities)?,
+            memberships: self.load_all(EntityFile::Memberships)?,
+            warnings: Vec::new(),
+        };
+        task.inc((set.communities.len() + set.memberships.len()) as u64);
+        task.finish();
+        Ok(set)
+    }
+}
+
+#[async_trait]
+impl WriteCommunities for BundleConnector {
+    fn stored_community_fields(&self) -> StoredFields {
+        StoredFields::All
+    }
+
+    async fn apply_communities(
+        &self,
+        changes: &[CommunityChange],
+        progress: &dyn Progress,
+    ) -> Result<Vec<ItemResult>> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let manifest = self.prepare_write()?;
+        let mut counts = self.stored_counts(manifest.as_ref())?;
+        let mut all: Vec<Community> = self.load_all(EntityFile::Communities)?;
+        let mut members: Vec<Membership> = self.load_all(EntityFile::Memberships)?;
+        let task = progress.task("writing communities", Some(changes.len() as u64));
+        let results = communities::apply_changes(&mut all, &mut members, changes);
+        let mut out = JsonlWriter::create(self.dir.join(EntityFile::Communities.file_name()))?;
+        for c in &all {
+            out.write(c)?;
+        }
+        let mut out_members =
+            JsonlWriter::create(self.dir.join(EntityFile::Memberships.file_name()))?;
+        for m in &members {
+            out_members.write(m)?;
+        }
+        counts.communities = out.commit()?;
+        counts.memberships = out_members.commit()?;
         layout::write_manifest(&self.dir, counts)?;
         task.inc(changes.len() as u64);
         task.finish();
