@@ -56,6 +56,10 @@ impl Printer {
         for row in rows {
             table.add_row(row);
         }
+        // Flush left with two spaces between columns, like kubectl.
+        for column in table.column_iter_mut() {
+            column.set_padding((0, 2));
+        }
         let mut out = io::stdout().lock();
         for line in table.lines() {
             writeln!(out, "{}", line.trim_end())?;
