@@ -1,4 +1,4 @@
-//! `esnctl content validate`.
+//! `esnctl content validate|copy`.
 
 use super::context::Context;
 use crate::core::endpoint::Capability;
@@ -11,6 +11,17 @@ use clap::{Args, Subcommand};
 pub enum ContentCommand {
     /// Check every reference and checksum of a content source; exit 3 when a problem is found
     Validate(ValidateArgs),
+    /// Copy communities, posts, threads, reactions and files from SRC to DST (resumable)
+    Copy(super::content_copy::CopyArgs),
+    /// Count the users, communities, posts, replies, reactions and attachments of SRC
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Content source (profile or URI), e.g. slack-export:export.zip
+    #[arg(value_name = "SRC")]
+    pub source: String,
 }
 
 #[derive(Debug, Args)]
@@ -21,7 +32,24 @@ pub struct ValidateArgs {
 }
 
 pub async fn run(cmd: ContentCommand, ctx: &Context) -> Result<ExitCode> {
-    let ContentCommand::Validate(args) = cmd;
+    match cmd {
+        ContentCommand::Validate(args) => validate(args, ctx).await,
+        ContentCommand::Copy(args) => super::content_copy::run(args, ctx).await,
+        ContentCommand::Stats(args) => stats(args, ctx).await,
+    }
+}
+
+async fn stats(args: StatsArgs, ctx: &Context) -> Result<ExitCode> {
+    let ep = ctx.resolve(&args.source)?;
+    ep.require(Capability::ReadContent)?;
+    let conn = crate::connectors::open(&ep).await?;
+    let reader = conn.as_read_content().expect("capability checked");
+    let stats = crate::ops::content_stats::stats(reader, &ctx.progress).await?;
+    render::stats(&ctx.printer, &stats)?;
+    Ok(ExitCode::Success)
+}
+
+async fn validate(args: ValidateArgs, ctx: &Context) -> Result<ExitCode> {
     let ep = ctx.resolve(&args.source)?;
     ep.require(Capability::ReadContent)?;
     let conn = crate::connectors::open(&ep).await?;

@@ -1,8 +1,10 @@
 //! The command line: clap definitions and one thin `run` per command group that resolves
 //! endpoints, calls `ops`, and prints through the printer.
 
+mod communities;
 mod config;
 mod content;
+mod content_copy;
 mod context;
 mod meta;
 mod users;
@@ -58,6 +60,9 @@ pub enum Command {
     /// Synchronise and list user accounts
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// Create, update and list communities from a manifest
+    #[command(subcommand)]
+    Communities(communities::CommunitiesCommand),
     /// Check and describe content (posts, communities, attachments)
     #[command(subcommand)]
     Content(content::ContentCommand),
@@ -97,6 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime.block_on(async move {
                 match command {
                     Command::Users(cmd) => users::run(cmd, &ctx).await,
+                    Command::Communities(cmd) => communities::run(cmd, &ctx).await,
                     Command::Content(cmd) => content::run(cmd, &ctx).await,
                     Command::Config(cmd) => config::run(cmd, &ctx).await,
                     Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),

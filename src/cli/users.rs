@@ -4,6 +4,7 @@ use super::context::Context;
 use crate::connectors::OpenOptions;
 use crate::core::endpoint::Capability;
 use crate::error::{ExitCode, Result};
+use crate::ops::groups_mirror;
 use crate::ops::users_sync::{self, DeactivationLimit};
 use crate::output::users as render;
 use clap::{Args, Subcommand};
@@ -36,6 +37,10 @@ pub struct SyncArgs {
     /// Requests in flight at once against server endpoints
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Also mirror the sources' groups into DST's communities (all groups, or those
+    /// FILTER selects: an LDAP filter, a group DN or a cn with * wildcards)
+    #[arg(long, value_name = "FILTER", num_args = 0..=1, default_missing_value = "")]
+    pub groups: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +64,9 @@ async fn sync(args: SyncArgs, ctx: &Context) -> Result<ExitCode> {
         .map(|s| ctx.resolve(s))
         .collect::<Result<Vec<_>>>()?;
     let dest = ctx.resolve(&args.to)?;
+    if args.groups.is_some() {
+        groups_mirror::require(&sources, &dest)?;
+    }
     let options = OpenOptions {
         concurrency: args.concurrency.into(),
     };
@@ -66,21 +74,46 @@ async fn sync(args: SyncArgs, ctx: &Context) -> Result<ExitCode> {
     for w in &planned.plan.warnings {
         ctx.warn(w);
     }
-    let changes = !planned.plan.changes.is_empty();
+    let mirror = match &args.groups {
+        Some(filter) => {
+            let m = groups_mirror::plan(&sources, &dest, filter, &options, &ctx.progress).await?;
+            m.plan.warnings.iter().for_each(|w| ctx.warn(w));
+            Some(m)
+        }
+        None => None,
+    };
+    let mirror_plan = mirror.as_ref().map(|m| &m.plan);
+    let changes =
+        !planned.plan.changes.is_empty() || mirror_plan.is_some_and(|p| !p.changes.is_empty());
     if let Err(refusal) = users_sync::check_limit(&planned, args.max_deactivations) {
-        render::sync(&ctx.printer, &planned.plan, true, None)?;
+        show(
+            ctx,
+            &planned.plan,
+            true,
+            None,
+            mirror_plan.map(|p| (p, None)),
+        )?;
         return Err(refusal);
     }
     if args.dry_run || !changes {
-        render::sync(&ctx.printer, &planned.plan, args.dry_run, None)?;
+        show(
+            ctx,
+            &planned.plan,
+            args.dry_run,
+            None,
+            mirror_plan.map(|p| (p, None)),
+        )?;
         return Ok(detailed(args.detailed_exitcode, changes));
     }
     if !ctx.yes {
         render::plan_to_stderr(&planned.plan);
+        if let Some(p) = mirror_plan {
+            crate::output::communities::plan_to_stderr(p);
+        }
     }
     let what = format!(
         "apply {} changes to {}",
-        planned.plan.changes.len(),
+        planned.plan.changes.len() + mirror_plan.map_or(0, |p| p.changes.len()),
         dest.label
     );
     if !ctx.confirm(&what)? {
@@ -88,19 +121,78 @@ async fn sync(args: SyncArgs, ctx: &Context) -> Result<ExitCode> {
         return Ok(ExitCode::Success);
     }
     let results = users_sync::apply(&planned, &ctx.progress).await?;
-    render::sync(&ctx.printer, &planned.plan, false, Some(&results))?;
     let failed = results.iter().filter(|r| r.is_err()).count();
+    // Communities only after every user change succeeded: their members must exist.
+    let mirror_results = match &mirror {
+        Some(m) if failed == 0 => Some(groups_mirror::apply(m, &ctx.progress).await?),
+        _ => None,
+    };
+    show(
+        ctx,
+        &planned.plan,
+        false,
+        Some(&results),
+        mirror_plan.map(|p| (p, mirror_results.as_deref())),
+    )?;
     if failed > 0 {
         eprintln!(
-            "error: {failed} of {} changes failed; the others were applied. Re-run to retry.",
-            results.len()
+            "error: {failed} of {} changes failed; the others were applied{}. Re-run to retry.",
+            results.len(),
+            if mirror.is_some() {
+                " (communities were not mirrored)"
+            } else {
+                ""
+            }
+        );
+        return Ok(ExitCode::Partial);
+    }
+    let failed_communities = mirror_results
+        .iter()
+        .flatten()
+        .filter(|r| r.is_err())
+        .count();
+    if failed_communities > 0 {
+        eprintln!(
+            "error: {failed_communities} community changes failed; the others were applied. \
+             Re-run to retry."
         );
         return Ok(ExitCode::Partial);
     }
     Ok(detailed(args.detailed_exitcode, changes))
 }
 
-fn detailed(enabled: bool, changes: bool) -> ExitCode {
+/// Prints the users plan and, with `--groups`, the communities plan: one JSON document,
+/// or the two tables one after the other.
+fn show(
+    ctx: &Context,
+    plan: &crate::core::plan::UserPlan,
+    dry_run: bool,
+    results: Option<&[crate::connectors::ItemResult]>,
+    mirror: Option<(
+        &crate::core::plan_communities::CommunityPlan,
+        Option<&[crate::connectors::ItemResult]>,
+    )>,
+) -> Result<()> {
+    let json = mirror.map(|(p, r)| groups_mirror::json(p, r));
+    render::sync_with(&ctx.printer, plan, dry_run, results, json)?;
+    if let (Some((p, r)), false) = (
+        mirror,
+        matches!(ctx.printer.format, crate::output::printer::Format::Json),
+    ) {
+        crate::output::communities::apply(
+            &ctx.printer,
+            &crate::output::communities::ApplyView {
+                plan: p,
+                dry_run,
+                results: r,
+                welcome: &|_| None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn detailed(enabled: bool, changes: bool) -> ExitCode {
     if enabled && changes {
         ExitCode::Changes
     } else {

@@ -338,18 +338,50 @@ fn normalize_rdn(rdn: &str) -> String {
     let Some((attr, value)) = rdn.split_once('=') else {
         return rdn.trim().to_string();
     };
-    let value = value.trim_start();
-    let mut end = value.trim_end().len();
-    // An odd run of trailing backslashes escapes the space after it, which must stay.
-    let backslashes = value[..end]
-        .bytes()
-        .rev()
-        .take_while(|&b| b == b'\\')
-        .count();
-    if backslashes % 2 == 1 && end < value.len() {
-        end += 1;
+    // Decode RFC 4514 escapes (`\,` and `\2C` are the same comma), remembering which bytes
+    // were escaped: only unescaped spaces around the value are insignificant.
+    let raw = value.trim_start().as_bytes();
+    let mut bytes: Vec<(u8, bool)> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'\\' && i + 1 < raw.len() {
+            let hex = raw
+                .get(i + 1..i + 3)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+                .and_then(|h| std::str::from_utf8(h).ok());
+            match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                Some(b) => {
+                    bytes.push((b, true));
+                    i += 3;
+                }
+                None => {
+                    bytes.push((raw[i + 1], true));
+                    i += 2;
+                }
+            }
+        } else {
+            bytes.push((raw[i], false));
+            i += 1;
+        }
     }
-    format!("{}={}", attr.trim(), &value[..end])
+    while bytes.last() == Some(&(b' ', false)) {
+        bytes.pop();
+    }
+    let decoded: Vec<u8> = bytes.iter().map(|(b, _)| *b).collect();
+    let text = String::from_utf8_lossy(&decoded);
+    // Re-escape in one canonical form.
+    let last = text.chars().count().saturating_sub(1);
+    let mut out = String::with_capacity(text.len() + 4);
+    for (n, c) in text.chars().enumerate() {
+        let special = matches!(c, '\\' | ',' | '+' | '"' | '<' | '>' | ';' | '=')
+            || (n == 0 && matches!(c, '#' | ' '))
+            || (n == last && c == ' ');
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    format!("{}={out}", attr.trim())
 }
 
 /// Strips the optional `#'0101'B` unique-id suffix of a `uniqueMember` value.
@@ -403,6 +435,8 @@ pub struct MappedDirectory {
     pub group_warnings: Vec<String>,
     /// The defaults used: given, or detected from the first person entry.
     pub flavor: Option<Flavor>,
+    /// Normalized DN ([`normalize_dn`]) → key of every person returned in `users`.
+    pub person_keys: HashMap<String, String>,
 }
 
 /// Turns a stream of entries into users and groups. Memory holds the mapped records, not
@@ -548,6 +582,7 @@ impl DirectoryMapper {
             name: entry.first_str("displayName").unwrap_or(cn).to_string(),
             description: entry.first_str("description").map(str::to_string),
             members,
+            member_keys: Vec::new(),
         });
     }
 
@@ -580,7 +615,7 @@ impl DirectoryMapper {
             .iter()
             .map(|p| (normalize_dn(&p.dn), p.user.key.clone()))
             .collect();
-        let users = returned
+        let users: Vec<User> = returned
             .into_iter()
             .map(|mut p| {
                 p.user.manager = p
@@ -599,12 +634,18 @@ impl DirectoryMapper {
             ));
             idxs.iter().for_each(|&i| groups_out[i] = true);
         }
-        let groups = self
+        let mut groups: Vec<DirectoryGroup> = self
             .groups
             .into_iter()
             .zip(groups_out)
             .filter_map(|(g, out)| (!out).then_some(g))
             .collect();
+        crate::connectors::ldap::groups::resolve_members(
+            &mut groups,
+            &key_by_dn,
+            &users,
+            &mut self.group_warnings,
+        );
 
         MappedDirectory {
             users: UserSet {
@@ -615,6 +656,7 @@ impl DirectoryMapper {
             groups,
             group_warnings: self.group_warnings,
             flavor: self.flavor,
+            person_keys: key_by_dn,
         }
     }
 }
@@ -881,6 +923,15 @@ mod tests {
         );
         assert_eq!(normalize_dn(r"cn=Doe\, John,dc=ex"), r"cn=doe\, john,dc=ex");
         assert_eq!(normalize_dn(r"cn=x\ ,dc=ex"), r"cn=x\ ,dc=ex");
+        // slapd returns hex escapes where member values keep the short form.
+        assert_eq!(
+            normalize_dn(r"cn=Martin\2C Paul,ou=people,dc=ex"),
+            normalize_dn(r"cn=Martin\, Paul,OU=People,dc=ex")
+        );
+        assert_eq!(
+            normalize_dn(r"cn=R(&D) *team\5C,dc=ex"),
+            r"cn=r(&d) *team\\,dc=ex"
+        );
     }
 
     #[test]

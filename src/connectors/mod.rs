@@ -24,6 +24,7 @@ pub mod csv;
 pub mod directory;
 pub mod ldap;
 pub mod ldif;
+pub mod matrix;
 pub mod scim;
 pub mod slack_export;
 
@@ -46,12 +47,29 @@ pub trait Connector: Send + Sync {
     fn as_read_content(&self) -> Option<&dyn ReadContent> {
         None
     }
+    fn as_write_content(&self) -> Option<&dyn WriteContent> {
+        None
+    }
     fn as_read_communities(&self) -> Option<&dyn ReadCommunities> {
         None
     }
     fn as_write_communities(&self) -> Option<&dyn WriteCommunities> {
         None
     }
+    fn as_read_activity(&self) -> Option<&dyn ReadActivity> {
+        None
+    }
+}
+
+/// Account and contribution activity of a platform (reports, rollout gates).
+#[async_trait]
+pub trait ReadActivity: Send + Sync {
+    /// Every account, and the contributions made at or after `since`.
+    async fn read_activity(
+        &self,
+        since: jiff::Timestamp,
+        progress: &dyn Progress,
+    ) -> Result<crate::core::activity::ActivitySet>;
 }
 
 /// Users read from an endpoint, with the problems that made some records unusable.
@@ -174,6 +192,88 @@ impl Default for OpenOptions {
     }
 }
 
+impl Record {
+    /// The record's kind and its id within that kind, as the copy ledger keys it.
+    pub fn ledger_key(&self) -> (RecordKind, String) {
+        match self {
+            Record::User(u) => (RecordKind::User, u.key.clone()),
+            Record::Community(c) => (RecordKind::Community, c.key.clone()),
+            Record::Membership(m) => (
+                RecordKind::Membership,
+                format!("{}\u{1f}{}", m.community, m.user),
+            ),
+            Record::Post(p) => (RecordKind::Post, p.id.clone()),
+            Record::Reaction(r) => (
+                RecordKind::Reaction,
+                format!("{}\u{1f}{}\u{1f}{}", r.post, r.user, r.emoji),
+            ),
+            Record::Attachment(a) => (RecordKind::Attachment, a.id.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    User,
+    Community,
+    Membership,
+    Post,
+    Reaction,
+    Attachment,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::User => "user",
+            RecordKind::Community => "community",
+            RecordKind::Membership => "membership",
+            RecordKind::Post => "post",
+            RecordKind::Reaction => "reaction",
+            RecordKind::Attachment => "attachment",
+        }
+    }
+}
+
+/// Target ids of records copied earlier (this run or a previous one), for writers whose
+/// ids differ from the source's (a Matrix event id for a post).
+pub trait IdLookup: Send + Sync {
+    fn target_id(&self, kind: RecordKind, source_id: &str) -> Result<Option<String>>;
+}
+
+/// When a writer's records become durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Each accepted record is stored at once (servers): the ledger records it at once.
+    PerRecord,
+    /// Nothing is visible before [`WriteContent::finish`] (files written atomically): the
+    /// ledger is committed after it.
+    AtFinish,
+}
+
+/// Receives content in the order [`ReadContent`] produces it.
+///
+/// Writers must tolerate a record they already have (a crash between the write and the
+/// ledger update makes the copy at-least-once): they either recognise it (deterministic
+/// transaction ids) or replace it.
+#[async_trait]
+pub trait WriteContent: Send + Sync {
+    fn durability(&self) -> Durability;
+
+    /// Writes one record. `bytes` carries an attachment's content when the source has it.
+    /// Returns the record's id on the destination, or `Err(reason)` when this record could
+    /// not be written (the copy goes on); the outer error stops the copy.
+    async fn write(
+        &self,
+        record: &Record,
+        bytes: Option<Box<dyn Read + Send>>,
+        ids: &dyn IdLookup,
+    ) -> Result<std::result::Result<String, String>>;
+
+    /// Makes everything written durable and visible.
+    async fn finish(&self) -> Result<()>;
+}
+
 /// Opens the connector for an endpoint whose capabilities were already checked.
 pub async fn open(endpoint: &Endpoint) -> Result<Box<dyn Connector>> {
     open_with(endpoint, &OpenOptions::default()).await
@@ -188,7 +288,8 @@ pub async fn open_with(endpoint: &Endpoint, options: &OpenOptions) -> Result<Box
         K::Ldif => Box::new(ldif::LdifConnector::open(endpoint)?),
         K::Csv => Box::new(csv::CsvConnector::open(endpoint)?),
         K::Ldap => Box::new(ldap::LdapConnector::open(endpoint)?),
-        K::Scim => Box::new(scim::ScimConnector::open(endpoint)?),
+        K::Scim => Box::new(scim::ScimConnector::open(endpoint, options.concurrency)?),
         K::SlackExport => Box::new(slack_export::SlackExportConnector::open(endpoint)?),
+        K::Matrix => Box::new(matrix::MatrixConnector::open(endpoint, options)?),
     })
 }

@@ -49,6 +49,8 @@ pub enum EndpointKind {
     Scim,
     /// `slack-export:PATH`: a Slack export (zip or unpacked folder).
     SlackExport,
+    /// `matrix+http://` and `matrix+https://`: a Matrix homeserver (Synapse admin API).
+    Matrix,
 }
 
 /// Every accepted URI scheme and the kind it opens, in the order help texts list them.
@@ -59,6 +61,8 @@ const SCHEMES: &[(&str, EndpointKind)] = &[
     ("csv", EndpointKind::Csv),
     ("scim+http", EndpointKind::Scim),
     ("scim+https", EndpointKind::Scim),
+    ("matrix+http", EndpointKind::Matrix),
+    ("matrix+https", EndpointKind::Matrix),
     ("slack-export", EndpointKind::SlackExport),
     ("bundle", EndpointKind::Bundle),
 ];
@@ -73,6 +77,7 @@ impl EndpointKind {
             EndpointKind::Ldap => "ldap",
             EndpointKind::Scim => "scim",
             EndpointKind::SlackExport => "slack-export",
+            EndpointKind::Matrix => "matrix",
         }
     }
 
@@ -85,18 +90,29 @@ impl EndpointKind {
                 ReadCommunities,
                 WriteCommunities,
                 ReadContent,
+                WriteContent,
             ],
             EndpointKind::Ldif => &[ReadUsers, ReadGroups],
             EndpointKind::Csv => &[ReadUsers, WriteUsers],
             EndpointKind::Ldap => &[ReadUsers, ReadGroups],
             EndpointKind::Scim => &[ReadUsers, WriteUsers, ReadCommunities, WriteCommunities],
             EndpointKind::SlackExport => &[ReadUsers, ReadCommunities, ReadContent],
+            EndpointKind::Matrix => &[
+                ReadUsers,
+                WriteUsers,
+                ReadCommunities,
+                WriteCommunities,
+                ReadActivity,
+            ],
         }
     }
 
     /// True when the location is a local path (as opposed to a server URL).
     pub fn is_file(self) -> bool {
-        !matches!(self, EndpointKind::Ldap | EndpointKind::Scim)
+        !matches!(
+            self,
+            EndpointKind::Ldap | EndpointKind::Scim | EndpointKind::Matrix
+        )
     }
 
     fn from_scheme(scheme: &str) -> Option<Self> {

@@ -258,6 +258,9 @@ pub struct DirectoryGroup {
     pub description: Option<String>,
     /// Member DNs as listed in the entry (users or nested groups).
     pub members: Vec<String>,
+    /// Keys of the active people read from the same source who are members, directly or
+    /// through nested groups; filled by the reader that resolved them.
+    pub member_keys: Vec<String>,
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Rendering of content validation reports.
 
 use super::printer::{Format, Printer};
+use crate::ops::content_stats::ContentStats;
 use crate::ops::content_validate::ValidationReport;
 use std::io;
 
@@ -41,5 +42,35 @@ pub fn validation(printer: &Printer, report: &ValidationReport) -> io::Result<()
                 c.attachments
             ))
         }
+    }
+}
+
+/// `content stats`: one row of counts (table and CSV), or `{"summary": {...}}` (JSON).
+pub fn stats(printer: &Printer, stats: &ContentStats) -> io::Result<()> {
+    let c = &stats.summary;
+    let headers = [
+        "users",
+        "communities",
+        "memberships",
+        "posts",
+        "replies",
+        "reactions",
+        "attachments",
+    ];
+    let row = [
+        c.users,
+        c.communities,
+        c.memberships,
+        c.posts,
+        c.replies,
+        c.reactions,
+        c.attachments,
+    ]
+    .map(|n| n.to_string())
+    .to_vec();
+    match printer.format {
+        Format::Json => printer.json(stats),
+        Format::Csv => printer.csv(&headers, [row]),
+        Format::Table => printer.table(&headers, [row]),
     }
 }

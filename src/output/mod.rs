@@ -1,7 +1,9 @@
 //! Everything that reaches the terminal: results on stdout in the chosen format, progress
 //! and confirmations on stderr.
 
+pub mod communities;
 pub mod content;
+pub mod copy;
 pub mod printer;
 pub mod progress;
 pub mod users;

@@ -34,6 +34,9 @@ struct PlanJson<'a> {
     summary: Summary,
     changes: Vec<ChangeJson<'a>>,
     warnings: &'a [String],
+    /// `users sync --groups`: the community plan (see `ops::groups_mirror::json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    communities: Option<serde_json::Value>,
 }
 
 fn summary(plan: &UserPlan, results: Option<&[ItemResult]>) -> Summary {
@@ -62,6 +65,18 @@ pub fn sync(
     dry_run: bool,
     results: Option<&[ItemResult]>,
 ) -> io::Result<()> {
+    sync_with(printer, plan, dry_run, results, None)
+}
+
+/// [`sync`] with a `"communities"` object added to the JSON document (ignored by the
+/// table and CSV formats, which print communities separately).
+pub fn sync_with(
+    printer: &Printer,
+    plan: &UserPlan,
+    dry_run: bool,
+    results: Option<&[ItemResult]>,
+    communities: Option<serde_json::Value>,
+) -> io::Result<()> {
     match printer.format {
         Format::Json => printer.json(&PlanJson {
             dry_run,
@@ -86,6 +101,7 @@ pub fn sync(
                 })
                 .collect(),
             warnings: &plan.warnings,
+            communities,
         }),
         Format::Csv => printer.csv(
             &["action", "key", "field", "old", "new", "status", "error"],

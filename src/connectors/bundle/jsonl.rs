@@ -350,6 +350,43 @@ impl<T: Serialize> JsonlWriter<T> {
         Ok(())
     }
 
+    /// Copies the records the target holds now, line by line without parsing them, so
+    /// that new records are appended to them when this writer commits.
+    pub fn copy_existing(&mut self) -> Result<()> {
+        let file = match File::open(&self.target) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => {
+                return Err(anyhow::anyhow!(
+                    "cannot read {}: {e}",
+                    self.target.display()
+                ))
+            }
+        };
+        let mut reader = io::BufReader::with_capacity(64 << 10, file);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let n = reader
+                .read_until(b'\n', &mut line)
+                .with_context(|| format!("cannot read {}", self.target.display()))?;
+            if n == 0 {
+                break;
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if !line.ends_with(b"\n") {
+                line.push(b'\n');
+            }
+            self.out
+                .write_all(&line)
+                .with_context(|| format!("cannot write {}", self.target.display()))?;
+            self.count += 1;
+        }
+        Ok(())
+    }
+
     /// Records written so far.
     pub fn count(&self) -> u64 {
         self.count

@@ -7,6 +7,7 @@
 mod atomic;
 pub mod attachments;
 mod communities;
+mod content_write;
 pub mod jsonl;
 pub mod layout;
 mod users;
@@ -47,6 +48,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct BundleConnector {
     dir: PathBuf,
+    sink: content_write::ContentSink,
 }
 
 /// A bundle profile has no settings besides `url`; anything else is a typo worth reporting.
@@ -62,7 +64,10 @@ impl BundleConnector {
     }
 
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        BundleConnector { dir: dir.into() }
+        BundleConnector {
+            dir: dir.into(),
+            sink: Default::default(),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -185,6 +190,10 @@ impl Connector for BundleConnector {
     }
 
     fn as_read_content(&self) -> Option<&dyn ReadContent> {
+        Some(self)
+    }
+
+    fn as_write_content(&self) -> Option<&dyn crate::connectors::WriteContent> {
         Some(self)
     }
 

@@ -48,6 +48,19 @@ impl BundleWriter {
         })
     }
 
+    /// Like [`Self::create`], but keeps the bundle's current records: new ones are
+    /// appended to them (resumed or incremental `content copy`).
+    pub fn append(dir: impl Into<PathBuf>) -> Result<Self> {
+        let mut writer = Self::create(dir)?;
+        writer.users.copy_existing()?;
+        writer.communities.copy_existing()?;
+        writer.memberships.copy_existing()?;
+        writer.posts.copy_existing()?;
+        writer.reactions.copy_existing()?;
+        writer.attachments.copy_existing()?;
+        Ok(writer)
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
