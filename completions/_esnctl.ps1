@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Synchronise and list user accounts')
+            [CompletionResult]::new('communities', 'communities', [CompletionResultType]::ParameterValue, 'Create, update and list communities from a manifest')
             [CompletionResult]::new('content', 'content', [CompletionResultType]::ParameterValue, 'Check and describe content (posts, communities, attachments)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the profiles file and endpoints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
@@ -67,6 +68,8 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Source endpoint (profile or URI); repeat to merge several directories')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Destination endpoint (profile or URI)')
             [CompletionResult]::new('--max-deactivations', '--max-deactivations', [CompletionResultType]::ParameterName, 'Refuse (exit 4) when the plan deactivates more than N users or P% of active users')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once against server endpoints')
+            [CompletionResult]::new('--groups', '--groups', [CompletionResultType]::ParameterName, 'Also mirror the sources'' groups into DST''s communities (all groups, or those FILTER selects: an LDAP filter, a group DN or a cn with * wildcards)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
@@ -118,6 +121,82 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
         'esnctl;users;help;help' {
             break
         }
+        'esnctl;communities' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create and update DST''s communities and memberships from a manifest (CSV or TOML)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the communities of an endpoint with their member counts')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'esnctl;communities;apply' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Destination endpoint (profile or URI)')
+            [CompletionResult]::new('--directory', '--directory', [CompletionResultType]::ParameterName, 'Directory (LDAP or LDIF) that resolves `group` fields and people not yet on DST')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once against server endpoints')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan without changing anything')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Archive DST communities the manifest does not list (their content is kept)')
+            [CompletionResult]::new('--detailed-exitcode', '--detailed-exitcode', [CompletionResultType]::ParameterName, 'Exit 0 when nothing changed, 10 when the plan had changes')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;communities;list' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Endpoint to list (profile or URI)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;communities;help' {
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create and update DST''s communities and memberships from a manifest (CSV or TOML)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the communities of an endpoint with their member counts')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'esnctl;communities;help;apply' {
+            break
+        }
+        'esnctl;communities;help;list' {
+            break
+        }
+        'esnctl;communities;help;help' {
+            break
+        }
         'esnctl;content' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
@@ -134,6 +213,8 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check every reference and checksum of a content source; exit 3 when a problem is found')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy communities, posts, threads, reactions and files from SRC to DST (resumable)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count the users, communities, posts, replies, reactions and attachments of SRC')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -154,12 +235,64 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'esnctl;content;copy' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Content source (profile or URI), e.g. slack-export:export.zip')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Destination (profile or URI), e.g. bundle:./migration')
+            [CompletionResult]::new('--user-map', '--user-map', [CompletionResultType]::ParameterName, 'CSV (source,target) mapping source user ids, usernames or emails to destination usernames')
+            [CompletionResult]::new('--unmapped', '--unmapped', [CompletionResultType]::ParameterName, 'What to do with content of users nobody maps [default: placeholder with --user-map, else create]')
+            [CompletionResult]::new('--placeholder-user', '--placeholder-user', [CompletionResultType]::ParameterName, 'The placeholder account''s username')
+            [CompletionResult]::new('--community', '--community', [CompletionResultType]::ParameterName, 'Only this community (key or name); repeat for several')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only posts created at or after DATE (2024-01-31 or RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only posts created before DATE')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Ledger of copied records [default: beside the destination, DST.esnctl-state.db]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count what would be copied without writing anything')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;content;stats' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'esnctl;content;help' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check every reference and checksum of a content source; exit 3 when a problem is found')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy communities, posts, threads, reactions and files from SRC to DST (resumable)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count the users, communities, posts, replies, reactions and attachments of SRC')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'esnctl;content;help;validate' {
+            break
+        }
+        'esnctl;content;help;copy' {
+            break
+        }
+        'esnctl;content;help;stats' {
             break
         }
         'esnctl;content;help;help' {
@@ -248,6 +381,7 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
         }
         'esnctl;help' {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Synchronise and list user accounts')
+            [CompletionResult]::new('communities', 'communities', [CompletionResultType]::ParameterValue, 'Create, update and list communities from a manifest')
             [CompletionResult]::new('content', 'content', [CompletionResultType]::ParameterValue, 'Check and describe content (posts, communities, attachments)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the profiles file and endpoints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
@@ -266,11 +400,30 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
         'esnctl;help;users;list' {
             break
         }
+        'esnctl;help;communities' {
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create and update DST''s communities and memberships from a manifest (CSV or TOML)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the communities of an endpoint with their member counts')
+            break
+        }
+        'esnctl;help;communities;apply' {
+            break
+        }
+        'esnctl;help;communities;list' {
+            break
+        }
         'esnctl;help;content' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check every reference and checksum of a content source; exit 3 when a problem is found')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy communities, posts, threads, reactions and files from SRC to DST (resumable)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count the users, communities, posts, replies, reactions and attachments of SRC')
             break
         }
         'esnctl;help;content;validate' {
+            break
+        }
+        'esnctl;help;content;copy' {
+            break
+        }
+        'esnctl;help;content;stats' {
             break
         }
         'esnctl;help;config' {

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[esnctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand users 'Synchronise and list user accounts'
+            cand communities 'Create, update and list communities from a manifest'
             cand content 'Check and describe content (posts, communities, attachments)'
             cand config 'Check the profiles file and endpoints'
             cand completions 'Print shell completions to stdout'
@@ -62,6 +63,8 @@ set edit:completion:arg-completer[esnctl] = {|@words|
             cand --from 'Source endpoint (profile or URI); repeat to merge several directories'
             cand --to 'Destination endpoint (profile or URI)'
             cand --max-deactivations 'Refuse (exit 4) when the plan deactivates more than N users or P% of active users'
+            cand --concurrency 'Requests in flight at once against server endpoints'
+            cand --groups 'Also mirror the sources'' groups into DST''s communities (all groups, or those FILTER selects: an LDAP filter, a group DN or a cn with * wildcards)'
             cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
             cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
             cand -o 'Result format on stdout'
@@ -107,6 +110,75 @@ set edit:completion:arg-completer[esnctl] = {|@words|
         }
         &'esnctl;users;help;help'= {
         }
+        &'esnctl;communities'= {
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand apply 'Create and update DST''s communities and memberships from a manifest (CSV or TOML)'
+            cand list 'List the communities of an endpoint with their member counts'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'esnctl;communities;apply'= {
+            cand --to 'Destination endpoint (profile or URI)'
+            cand --directory 'Directory (LDAP or LDIF) that resolves `group` fields and people not yet on DST'
+            cand --concurrency 'Requests in flight at once against server endpoints'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand --dry-run 'Show the plan without changing anything'
+            cand --prune 'Archive DST communities the manifest does not list (their content is kept)'
+            cand --detailed-exitcode 'Exit 0 when nothing changed, 10 when the plan had changes'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;communities;list'= {
+            cand --from 'Endpoint to list (profile or URI)'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;communities;help'= {
+            cand apply 'Create and update DST''s communities and memberships from a manifest (CSV or TOML)'
+            cand list 'List the communities of an endpoint with their member counts'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'esnctl;communities;help;apply'= {
+        }
+        &'esnctl;communities;help;list'= {
+        }
+        &'esnctl;communities;help;help'= {
+        }
         &'esnctl;content'= {
             cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
             cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
@@ -123,6 +195,8 @@ set edit:completion:arg-completer[esnctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand validate 'Check every reference and checksum of a content source; exit 3 when a problem is found'
+            cand copy 'Copy communities, posts, threads, reactions and files from SRC to DST (resumable)'
+            cand stats 'Count the users, communities, posts, replies, reactions and attachments of SRC'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'esnctl;content;validate'= {
@@ -141,11 +215,59 @@ set edit:completion:arg-completer[esnctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'esnctl;content;copy'= {
+            cand --from 'Content source (profile or URI), e.g. slack-export:export.zip'
+            cand --to 'Destination (profile or URI), e.g. bundle:./migration'
+            cand --user-map 'CSV (source,target) mapping source user ids, usernames or emails to destination usernames'
+            cand --unmapped 'What to do with content of users nobody maps [default: placeholder with --user-map, else create]'
+            cand --placeholder-user 'The placeholder account''s username'
+            cand --community 'Only this community (key or name); repeat for several'
+            cand --since 'Only posts created at or after DATE (2024-01-31 or RFC 3339)'
+            cand --until 'Only posts created before DATE'
+            cand --state 'Ledger of copied records [default: beside the destination, DST.esnctl-state.db]'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand --dry-run 'Count what would be copied without writing anything'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;content;stats'= {
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'esnctl;content;help'= {
             cand validate 'Check every reference and checksum of a content source; exit 3 when a problem is found'
+            cand copy 'Copy communities, posts, threads, reactions and files from SRC to DST (resumable)'
+            cand stats 'Count the users, communities, posts, replies, reactions and attachments of SRC'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'esnctl;content;help;validate'= {
+        }
+        &'esnctl;content;help;copy'= {
+        }
+        &'esnctl;content;help;stats'= {
         }
         &'esnctl;content;help;help'= {
         }
@@ -225,6 +347,7 @@ set edit:completion:arg-completer[esnctl] = {|@words|
         }
         &'esnctl;help'= {
             cand users 'Synchronise and list user accounts'
+            cand communities 'Create, update and list communities from a manifest'
             cand content 'Check and describe content (posts, communities, attachments)'
             cand config 'Check the profiles file and endpoints'
             cand completions 'Print shell completions to stdout'
@@ -239,10 +362,24 @@ set edit:completion:arg-completer[esnctl] = {|@words|
         }
         &'esnctl;help;users;list'= {
         }
+        &'esnctl;help;communities'= {
+            cand apply 'Create and update DST''s communities and memberships from a manifest (CSV or TOML)'
+            cand list 'List the communities of an endpoint with their member counts'
+        }
+        &'esnctl;help;communities;apply'= {
+        }
+        &'esnctl;help;communities;list'= {
+        }
         &'esnctl;help;content'= {
             cand validate 'Check every reference and checksum of a content source; exit 3 when a problem is found'
+            cand copy 'Copy communities, posts, threads, reactions and files from SRC to DST (resumable)'
+            cand stats 'Count the users, communities, posts, replies, reactions and attachments of SRC'
         }
         &'esnctl;help;content;validate'= {
+        }
+        &'esnctl;help;content;copy'= {
+        }
+        &'esnctl;help;content;stats'= {
         }
         &'esnctl;help;config'= {
             cand check 'Check the profiles file, and that each endpoint (or EP) is usable'

@@ -498,3 +498,87 @@ fn without_yes_and_without_a_terminal_nothing_is_applied() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(!dir.path().join("ws").exists());
 }
+
+#[path = "scim/server.rs"]
+mod server;
+
+/// The same manifest against a real SCIM service provider (groups are communities).
+#[test]
+fn scim_groups_apply_then_change_nothing_and_list_round_trips() {
+    let srv = server::ScimServer::start("communities-apply");
+    let dir = tempfile::tempdir().unwrap();
+    let to = srv.endpoint();
+    let directory = ldif(&example("directory.ldif"));
+    let run = |args: &[&str]| {
+        let out = esnctl(dir.path())
+            .env("ESNCTL_SCIM_TOKEN", &srv.token)
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.code().unwrap(), out)
+    };
+    let (code, out) = run(&["users", "sync", "--from", &directory, "--to", &to, "--yes"]);
+    assert_eq!(code, 0, "{}", stderr(&out));
+    let small = fixture("communities/small.toml");
+    let small = small.to_str().unwrap();
+    let apply_args = [
+        "-o",
+        "json",
+        "communities",
+        "apply",
+        small,
+        "--to",
+        &to,
+        "--directory",
+        &directory,
+        "--yes",
+        "--detailed-exitcode",
+    ];
+    let (code, out) = run(&apply_args);
+    let first = json_stdout(&out);
+    assert_eq!(code, 10, "{first} {}", stderr(&out));
+    assert_eq!(summary(&first), [3, 0, 0, 0, 0, 0], "{first}");
+    assert!(
+        stderr(&out).contains("welcome post(s) not planned"),
+        "{}",
+        stderr(&out)
+    );
+
+    let (code, out) = run(&apply_args);
+    let second = json_stdout(&out);
+    assert_eq!(code, 0, "re-applying must change nothing: {second}");
+    assert_eq!(summary(&second), [0, 0, 0, 0, 3, 0]);
+
+    let (code, out) = run(&["-o", "json", "communities", "list", "--from", &to]);
+    assert_eq!(code, 0, "{}", stderr(&out));
+    let list = json_stdout(&out);
+    let direction = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "direction")
+        .unwrap();
+    assert_eq!(direction["members"], 3);
+    let (code, out) = run(&["-o", "csv", "communities", "list", "--from", &to]);
+    assert_eq!(code, 0);
+    let listed = dir.path().join("listed.csv");
+    std::fs::write(&listed, &out.stdout).unwrap();
+    let (code, out) = run(&[
+        "-o",
+        "json",
+        "communities",
+        "apply",
+        listed.to_str().unwrap(),
+        "--to",
+        &to,
+        "--yes",
+        "--detailed-exitcode",
+    ]);
+    assert_eq!(
+        code,
+        0,
+        "{} {}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out)
+    );
+}

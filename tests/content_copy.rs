@@ -68,6 +68,13 @@ fn copies_everything_once_then_skips_everything() {
     let posts = lines(&dir.path().join("out/posts.jsonl"));
     assert_eq!(posts[1]["body"], "はい、参加します @mdurand");
     assert_eq!(posts[0]["created_at"], "2026-03-02T09:15:00.123Z");
+    let md = std::fs::read_to_string(dir.path().join("out.migration-report.md")).unwrap();
+    assert!(md.contains("| posts | 2 |") && md.contains("| region-est | 2 | 1 | 1 |"), "{md}");
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("out.migration-report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["communities"]["store-042"]["posts"], 1);
     let state = dir.path().join("out.esnctl-state.db");
     assert!(state.is_file(), "the ledger lives beside the destination");
 
@@ -114,6 +121,8 @@ fn community_and_date_filters_keep_threads_whole() {
     assert_eq!(report["summary"]["posts"], 1, "{report}");
     assert_eq!(report["summary"]["replies"], 0);
     assert_eq!(report["left_out"][0]["id"], "p2");
+    let md = std::fs::read_to_string(dir.path().join("out.migration-report.md")).unwrap();
+    assert!(md.contains("## Left out") && md.contains("`p2` (posts.jsonl:2)"), "{md}");
 }
 
 #[test]

@@ -93,6 +93,16 @@ fn server(name: &'static str) -> &'static Server {
 
 fn start(name: &str) -> Server {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // A fresh server per test binary run: a start while running would reuse old data.
+    let stop = Command::new(root.join("scripts/synapse.sh"))
+        .args(["stop", name])
+        .output()
+        .expect("scripts/synapse.sh runs");
+    assert!(
+        stop.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stop.stderr)
+    );
     let mut cmd = Command::new(root.join("scripts/synapse.sh"));
     cmd.args(["start", name]);
     if name.ends_with("lowrc") {
@@ -248,7 +258,7 @@ fn users_sync_lifecycle_against_synapse() {
 
 #[test]
 fn transliteration_collision_is_reported_not_merged() {
-    let srv = server("matrix-users");
+    let srv = server("matrix");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let conn = srv.open().await;
@@ -457,7 +467,7 @@ fn activity_reports_posts_replies_and_reactions() {
     let srv = server("matrix");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let since = jiff::Timestamp::now();
-    let room = rt.block_on(async {
+    rt.block_on(async {
         let conn = srv.open().await;
         create_users(&*conn, &["act-una", "act-vic"]).await;
         let writer = conn.as_write_communities().unwrap();
@@ -473,16 +483,16 @@ fn activity_reports_posts_replies_and_reactions() {
             .await
             .unwrap();
         assert!(r.iter().all(Result::is_ok), "{r:?}");
-        srv.call(
-            "GET",
-            "/_matrix/client/v3/directory/room/%23act-club%3Alocalhost",
-            None,
-            None,
-        )["room_id"]
-            .as_str()
-            .unwrap()
-            .to_string()
     });
+    let room = srv.call(
+        "GET",
+        "/_matrix/client/v3/directory/room/%23act-club%3Alocalhost",
+        None,
+        None,
+    )["room_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let send = |user: &str, kind: &str, txn: &str, content: Value| -> String {
         let path = format!(
             "/_matrix/client/v3/rooms/{}/send/{kind}/{txn}",

@@ -78,6 +78,12 @@ pub async fn run(args: CopyArgs, ctx: &Context) -> Result<ExitCode> {
     };
     let report = content_copy::copy(&source, &dest, &options, &ctx.progress).await?;
     render::copy(&ctx.printer, &report)?;
+    if !report.dry_run {
+        let (json, md) = content_copy::write_report_files(&report, &dest)?;
+        if !ctx.quiet {
+            eprintln!("Migration report: {} and {}", md.display(), json.display());
+        }
+    }
     if report.summary.failed > 0 {
         eprintln!(
             "error: {} record(s) could not be copied; the others were. Re-run to retry them.",

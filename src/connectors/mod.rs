@@ -241,6 +241,18 @@ pub trait IdLookup: Send + Sync {
     fn target_id(&self, kind: RecordKind, source_id: &str) -> Result<Option<String>>;
 }
 
+/// What became of one record handed to a [`WriteContent`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// Stored; the record's id on the destination (recorded in the ledger).
+    Written(String),
+    /// The destination refused this record; the copy goes on and exits 5 (re-run retries).
+    Failed(String),
+    /// The destination format cannot carry this record (e.g. reactions in a CSV importer):
+    /// left out on purpose and listed in the report, not retried.
+    Unsupported(String),
+}
+
 /// When a writer's records become durable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
@@ -261,14 +273,13 @@ pub trait WriteContent: Send + Sync {
     fn durability(&self) -> Durability;
 
     /// Writes one record. `bytes` carries an attachment's content when the source has it.
-    /// Returns the record's id on the destination, or `Err(reason)` when this record could
-    /// not be written (the copy goes on); the outer error stops the copy.
+    /// The outer error stops the copy (destination unreachable, disk full).
     async fn write(
         &self,
         record: &Record,
         bytes: Option<Box<dyn Read + Send>>,
         ids: &dyn IdLookup,
-    ) -> Result<std::result::Result<String, String>>;
+    ) -> Result<WriteOutcome>;
 
     /// Makes everything written durable and visible.
     async fn finish(&self) -> Result<()>;

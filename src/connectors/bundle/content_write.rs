@@ -3,7 +3,7 @@
 
 use super::writer::BundleWriter;
 use super::BundleConnector;
-use crate::connectors::{Durability, IdLookup, Record, WriteContent};
+use crate::connectors::{Durability, IdLookup, Record, WriteContent, WriteOutcome};
 use crate::error::Result;
 use async_trait::async_trait;
 use std::io::Read;
@@ -51,13 +51,13 @@ impl WriteContent for BundleConnector {
         record: &Record,
         bytes: Option<Box<dyn Read + Send>>,
         _ids: &dyn IdLookup,
-    ) -> Result<std::result::Result<String, String>> {
+    ) -> Result<WriteOutcome> {
         let (_, id) = record.ledger_key();
         self.sink.with(self.dir(), |w| {
             if let (Record::Attachment(a), Some(bytes)) = (record, bytes) {
                 let (sha, size) = w.put_attachment(bytes)?;
                 if sha != a.sha256 || size != a.size {
-                    return Ok(Err(format!(
+                    return Ok(WriteOutcome::Failed(format!(
                         "attachment \"{}\" ({}): the source's bytes hash to {sha} ({size} bytes), \
                          not the recorded {} ({} bytes)",
                         a.id, a.name, a.sha256, a.size
@@ -65,7 +65,7 @@ impl WriteContent for BundleConnector {
                 }
             }
             w.write_record(record)?;
-            Ok(Ok(id))
+            Ok(WriteOutcome::Written(id))
         })
     }
 

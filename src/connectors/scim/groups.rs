@@ -218,13 +218,9 @@ impl ScimConnector {
                 .map(|(_, id)| id.clone())
                 .filter(|m| ledger.members.contains(m))
                 .collect();
-            self.patch_members(&id, &add, &remove).await.map_err(|e| {
-                if e.is_auth() {
-                    "auth".to_string()
-                } else {
-                    e.to_string()
-                }
-            })?;
+            self.patch_members(&id, &add, &remove)
+                .await
+                .map_err(|e| e.to_string())?;
             let mut idx = self.lock();
             let l = idx.ledger.get_or_insert_with(Ledger::default);
             l.id = Some(id);

@@ -298,11 +298,19 @@ fn common_folder(names: &[&str]) -> String {
     if names.iter().any(|n| METADATA_FILES.contains(n)) {
         return String::new();
     }
-    let Some((first, _)) = names.iter().find_map(|n| n.split_once('/')) else {
+    let Some((first, _)) = names
+        .iter()
+        .filter(|n| !n.starts_with("__MACOSX/"))
+        .find_map(|n| n.split_once('/'))
+    else {
         return String::new();
     };
     let prefix = format!("{first}/");
-    if names.iter().all(|n| n.starts_with(&prefix)) {
+    // macOS adds `__MACOSX/` resource forks beside the folder it zips.
+    if names
+        .iter()
+        .all(|n| n.starts_with(&prefix) || n.starts_with("__MACOSX/"))
+    {
         prefix
     } else {
         String::new()
@@ -435,5 +443,9 @@ mod tests {
     fn common_folder_only_when_metadata_is_inside() {
         assert_eq!(common_folder(&["x/users.json", "x/a/1.json"]), "x/");
         assert_eq!(common_folder(&["users.json", "a/1.json"]), "");
+        assert_eq!(
+            common_folder(&["__MACOSX/x/._users.json", "x/users.json"]),
+            "x/"
+        );
     }
 }

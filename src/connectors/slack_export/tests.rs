@@ -185,7 +185,7 @@ async fn conversations_map_to_communities() {
             ),
         ]
     );
-    assert_eq!(set.communities[1].archived, true);
+    assert!(set.communities[1].archived);
     assert_eq!(set.communities[0].owners, ["mdurand"]);
     assert_eq!(set.communities[3].name, "mdurand, ayamada");
     assert_eq!(set.memberships.len(), 14);

@@ -222,6 +222,11 @@ const SYSTEM_SUBTYPES: &[&str] = &[
     "group_purpose",
     "group_topic",
     "group_unarchive",
+    // Edit and delete events (API history, some third-party exports): the edited text is
+    // already on the message itself.
+    "message_changed",
+    "message_deleted",
+    "message_replied",
     "pinned_item",
     "reminder_add",
     "unpinned_item",

@@ -1,12 +1,16 @@
 //! `content copy`: stream every record from any content reader to any content writer,
 //! with filters, a user map, and a ledger that makes the copy resumable.
 
+mod report;
 mod user_map;
+
+pub use report::write_report_files;
 
 pub use user_map::UnmappedPolicy;
 
 use crate::connectors::{
     self, Connector, Durability, IdLookup, Located, OpenOptions, Record, RecordKind, WriteContent,
+    WriteOutcome,
 };
 use crate::core::endpoint::{Capability, Endpoint};
 use crate::core::ledger::Ledger;
@@ -60,10 +64,22 @@ pub struct Omission {
     pub reason: String,
 }
 
+/// Counts for one community of the destination.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct CommunityCounts {
+    pub memberships: u64,
+    pub posts: u64,
+    pub replies: u64,
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct CopyReport {
+    pub source: String,
+    pub destination: String,
     pub dry_run: bool,
     pub summary: CopySummary,
+    /// Per community key: what was copied into it.
+    pub communities: std::collections::BTreeMap<String, CommunityCounts>,
     /// Records the destination refused (exit 5).
     pub failures: Vec<Omission>,
     /// Records left out by a rule (not counted as failures).
@@ -122,6 +138,8 @@ pub async fn copy(
         writer,
         source: src.as_ref(),
         report: CopyReport {
+            source: source.label.clone(),
+            destination: dest.label.clone(),
             dry_run: options.dry_run,
             state_file: ledger.as_ref().map(|l| l.path().display().to_string()),
             ..Default::default()
@@ -306,13 +324,14 @@ impl Run<'_> {
             None => &NoIds,
         };
         match self.writer.write(&record, bytes, ids).await? {
-            Ok(target) => {
+            WriteOutcome::Written(target) => {
                 if let Some(l) = self.ledger {
                     l.record(kind, &id, &target)?;
                 }
                 self.count(&record);
             }
-            Err(reason) => {
+            WriteOutcome::Unsupported(reason) => self.leave_out(kind, &id, &origin, reason),
+            WriteOutcome::Failed(reason) => {
                 self.report.summary.failed += 1;
                 if self.report.failures.len() < MAX_LISTED {
                     self.report.failures.push(Omission {
@@ -328,6 +347,20 @@ impl Run<'_> {
     }
 
     fn count(&mut self, record: &Record) {
+        let communities = &mut self.report.communities;
+        match record {
+            Record::Membership(m) => {
+                communities
+                    .entry(m.community.clone())
+                    .or_default()
+                    .memberships += 1
+            }
+            Record::Post(p) if p.is_reply() => {
+                communities.entry(p.community.clone()).or_default().replies += 1
+            }
+            Record::Post(p) => communities.entry(p.community.clone()).or_default().posts += 1,
+            _ => {}
+        }
         let s = &mut self.report.summary;
         match record {
             Record::User(_) => s.users += 1,
