@@ -58,7 +58,7 @@ fn zip_folder(src: &Path, zip_path: &Path, prefix: &str, extra: &[(&str, &[u8])]
 }
 
 const EXPECTED: &str = r#"{"summary": {"users": 6, "communities": 5, "memberships": 14,
-    "posts": 15, "replies": 4, "reactions": 7, "attachments": 1}}"#;
+    "posts": 16, "replies": 4, "reactions": 7, "attachments": 1}}"#;
 
 #[test]
 fn folder_stats_have_exact_counts() {
@@ -152,7 +152,7 @@ fn config_check_describes_the_export() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("Slack export: 5 users, 5 channels, 17 messages"),
+        text.contains("Slack export: 5 users, 5 channels, 18 messages"),
         "{text}"
     );
 }
@@ -277,11 +277,11 @@ fn stats_table_and_csv() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "users,communities,memberships,posts,replies,reactions,attachments\n6,5,14,15,4,7,1\n"
+        "users,communities,memberships,posts,replies,reactions,attachments\n6,5,14,16,4,7,1\n"
     );
     let out = run(dir.path(), &["content", "stats", &ep(&fixture("slack"))]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("POSTS") && text.contains("15"), "{text}");
+    assert!(text.contains("POSTS") && text.contains("16"), "{text}");
 }
 
 #[test]

@@ -25,8 +25,11 @@ pub mod directory;
 pub mod ldap;
 pub mod ldif;
 pub mod matrix;
+pub mod mattermost;
 pub mod scim;
+pub mod rocketchat;
 pub mod slack_export;
+pub mod viva_engage;
 
 /// An opened endpoint. Capability accessors return `None` for what the kind does not do.
 #[async_trait]
@@ -241,6 +244,15 @@ pub trait IdLookup: Send + Sync {
     fn target_id(&self, kind: RecordKind, source_id: &str) -> Result<Option<String>>;
 }
 
+/// Knows no ids: for writes outside a ledgered copy (welcome posts, dry runs).
+pub struct NoIds;
+
+impl IdLookup for NoIds {
+    fn target_id(&self, _: RecordKind, _: &str) -> Result<Option<String>> {
+        Ok(None)
+    }
+}
+
 /// What became of one record handed to a [`WriteContent`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOutcome {
@@ -301,6 +313,9 @@ pub async fn open_with(endpoint: &Endpoint, options: &OpenOptions) -> Result<Box
         K::Ldap => Box::new(ldap::LdapConnector::open(endpoint)?),
         K::Scim => Box::new(scim::ScimConnector::open(endpoint, options.concurrency)?),
         K::SlackExport => Box::new(slack_export::SlackExportConnector::open(endpoint)?),
+        K::MattermostJsonl => Box::new(mattermost::MattermostConnector::open(endpoint)?),
+        K::VivaEngageExport => Box::new(viva_engage::VivaEngageConnector::open(endpoint)?),
+        K::RocketChatCsv => Box::new(rocketchat::RocketChatCsvConnector::open(endpoint)?),
         K::Matrix => Box::new(matrix::MatrixConnector::open(endpoint, options)?),
     })
 }

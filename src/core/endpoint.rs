@@ -49,6 +49,12 @@ pub enum EndpointKind {
     Scim,
     /// `slack-export:PATH`: a Slack export (zip or unpacked folder).
     SlackExport,
+    /// `viva-engage-export:PATH`: a Viva Engage (Yammer) network data export.
+    VivaEngageExport,
+    /// `rocketchat-csv:PATH`: the zip Rocket.Chat's CSV importer reads.
+    RocketChatCsv,
+    /// `mattermost-jsonl:PATH`: a Mattermost bulk import/export file (`.jsonl` or `.zip`).
+    MattermostJsonl,
     /// `matrix+http://` and `matrix+https://`: a Matrix homeserver (Synapse admin API).
     Matrix,
 }
@@ -64,6 +70,9 @@ const SCHEMES: &[(&str, EndpointKind)] = &[
     ("matrix+http", EndpointKind::Matrix),
     ("matrix+https", EndpointKind::Matrix),
     ("slack-export", EndpointKind::SlackExport),
+    ("mattermost-jsonl", EndpointKind::MattermostJsonl),
+    ("viva-engage-export", EndpointKind::VivaEngageExport),
+    ("rocketchat-csv", EndpointKind::RocketChatCsv),
     ("bundle", EndpointKind::Bundle),
 ];
 
@@ -77,6 +86,9 @@ impl EndpointKind {
             EndpointKind::Ldap => "ldap",
             EndpointKind::Scim => "scim",
             EndpointKind::SlackExport => "slack-export",
+            EndpointKind::MattermostJsonl => "mattermost-jsonl",
+            EndpointKind::VivaEngageExport => "viva-engage-export",
+            EndpointKind::RocketChatCsv => "rocketchat-csv",
             EndpointKind::Matrix => "matrix",
         }
     }
@@ -97,6 +109,9 @@ impl EndpointKind {
             EndpointKind::Ldap => &[ReadUsers, ReadGroups],
             EndpointKind::Scim => &[ReadUsers, WriteUsers, ReadCommunities, WriteCommunities],
             EndpointKind::SlackExport => &[ReadUsers, ReadCommunities, ReadContent],
+            EndpointKind::MattermostJsonl => &[ReadUsers, ReadCommunities, ReadContent, WriteContent],
+            EndpointKind::VivaEngageExport => &[ReadUsers, ReadCommunities, ReadContent],
+            EndpointKind::RocketChatCsv => &[WriteContent],
             EndpointKind::Matrix => &[
                 ReadUsers,
                 WriteUsers,

@@ -7,8 +7,10 @@
 mod groups;
 pub mod welcome;
 
-use crate::connectors::{self, CommunitySet, Connector, ItemResult, OpenOptions, UserSet};
-use crate::core::endpoint::{Capability, Endpoint, EndpointKind};
+use crate::connectors::{
+    self, CommunitySet, Connector, ItemResult, NoIds, OpenOptions, Record, UserSet, WriteOutcome,
+};
+use crate::core::endpoint::{Capability, Endpoint};
 use crate::core::model::{Community, Post};
 use crate::core::plan::FieldChange;
 use crate::core::plan_communities::{
@@ -36,8 +38,6 @@ pub struct ApplyRequest<'a> {
 pub struct PlannedApply {
     pub plan: CommunityPlan,
     pub dest: Box<dyn Connector>,
-    dest_kind: EndpointKind,
-    dest_location: String,
     /// Welcome posts by lowercase community key, for the communities the plan creates.
     pub welcome: HashMap<String, Post>,
 }
@@ -144,23 +144,18 @@ pub async fn plan(req: &ApplyRequest<'_>, progress: &dyn Progress) -> Result<Pla
     plan.warnings = warnings;
 
     let welcome = welcome_posts(&plan, &desired);
-    if req.dest.kind != EndpointKind::Bundle && !welcome.is_empty() {
+    let can_post = dest_conn.as_write_content().is_some();
+    if !can_post && !welcome.is_empty() {
         plan.warnings.push(format!(
-            "{} welcome post(s) not planned: {} endpoints cannot take posts yet",
+            "{} welcome post(s) not planned: {} endpoints cannot take posts",
             welcome.len(),
             req.dest.kind.scheme()
         ));
     }
     Ok(PlannedApply {
-        welcome: if req.dest.kind == EndpointKind::Bundle {
-            welcome
-        } else {
-            HashMap::new()
-        },
+        welcome: if can_post { welcome } else { HashMap::new() },
         plan,
         dest: dest_conn,
-        dest_kind: req.dest.kind,
-        dest_location: req.dest.location.clone(),
     })
 }
 
@@ -390,25 +385,39 @@ pub async fn apply(planned: &PlannedApply, progress: &dyn Progress) -> Result<Ve
         ))
         .into());
     }
-    if planned.dest_kind != EndpointKind::Bundle || planned.welcome.is_empty() {
+    let Some(content) = planned.dest.as_write_content() else {
         return Ok(results);
-    }
-    let mut posts = Vec::new();
+    };
     let mut posted_by = Vec::new();
+    let mut written: Result<()> = Ok(());
     for (i, change) in changes.iter().enumerate() {
-        if results[i].is_ok() {
-            if let Some(post) = planned.welcome.get(&change.key.to_lowercase()) {
-                if change.action == CommunityAction::Create {
-                    posts.push(post.clone());
-                    posted_by.push(i);
-                }
+        let post = planned.welcome.get(&change.key.to_lowercase());
+        let (Ok(()), Some(post), CommunityAction::Create) = (&results[i], post, change.action)
+        else {
+            continue;
+        };
+        posted_by.push(i);
+        match content
+            .write(&Record::Post(post.clone()), None, &NoIds)
+            .await
+        {
+            Ok(WriteOutcome::Written(_)) => {}
+            Ok(WriteOutcome::Failed(why) | WriteOutcome::Unsupported(why)) => {
+                results[i] = Err(format!(
+                    "\"{}\" was created, but its welcome post was not written: {why}",
+                    change.key
+                ));
+                posted_by.pop();
+            }
+            Err(e) => {
+                written = Err(e);
+                break;
             }
         }
     }
-    let dir = Path::new(&planned.dest_location).to_path_buf();
-    let written = tokio::task::spawn_blocking(move || welcome::append_to_bundle(&dir, &posts))
-        .await
-        .map_err(|e| Error::runtime(format!("writing welcome posts: {e}")))?;
+    if written.is_ok() {
+        written = content.finish().await;
+    }
     if let Err(e) = written {
         // The communities exist; only their first post is missing.
         for i in posted_by {

@@ -16,6 +16,7 @@
 //! Profile settings: `delimiter = ";"` (one ASCII character, default `,`).
 
 mod read;
+pub(crate) use read::unterminated_quote_line;
 mod write;
 
 use crate::connectors::{Connector, ItemResult, ReadUsers, StoredFields, UserSet, WriteUsers};

@@ -140,7 +140,7 @@ fn read_record(
 /// The line of a quote that is never closed. The csv crate silently reads such a field to
 /// the end of the file (swallowing every later row), so it is detected here: in RFC 4180
 /// every quote character pairs up, escaped quotes (`""`) included.
-fn unterminated_quote_line(bytes: &[u8]) -> Option<u64> {
+pub(crate) fn unterminated_quote_line(bytes: &[u8]) -> Option<u64> {
     let mut line = 1;
     let mut open_at = None;
     for &b in bytes {

@@ -132,8 +132,37 @@ pub async fn put(client: &Client, room_id: &str, user_id: &str, account: &Accoun
         seg(&format!("{STATE_KEY_PREFIX}{user_id}"))
     );
     let body = serde_json::to_value(account)?;
-    let _: Value = client
-        .call(Method::PUT, &path, &[], Some(&body), (As::Admin, None))
-        .await?;
-    Ok(())
+    let mut tries = 0;
+    loop {
+        match client
+            .call_raw(Method::PUT, &path, &[], Some(&body), (As::Admin, None))
+            .await?
+        {
+            Ok(_) => return Ok(()),
+            // A room another run is still creating (its alias resolves before its creator
+            // has joined), or one created by another admin: wait, then take it over.
+            Err(e) if e.status == 403 && tries < 20 => {
+                tries += 1;
+                if tries == 20 {
+                    let admin =
+                        format!("/_synapse/admin/v1/rooms/{}/make_room_admin", seg(room_id));
+                    let me = client
+                        .call::<Value>(
+                            Method::GET,
+                            "/_matrix/client/v3/account/whoami",
+                            &[],
+                            None,
+                            (As::Admin, None),
+                        )
+                        .await?;
+                    let _: Value = client
+                        .call(Method::POST, &admin, &[], Some(&me), (As::Admin, None))
+                        .await?;
+                } else {
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+            }
+            Err(e) => return Err(client.error_of(&path, e).into()),
+        }
+    }
 }

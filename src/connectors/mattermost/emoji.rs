@@ -233,7 +233,10 @@ mod tests {
         assert_eq!(to_name("👍"), Named::Name("+1".into(), false));
         assert_eq!(to_name("👍🏽"), Named::Name("+1".into(), true));
         assert_eq!(to_name("❤️"), Named::Name("heart".into(), false));
-        assert_eq!(to_name(":party-parrot:"), Named::Name("party-parrot".into(), false));
+        assert_eq!(
+            to_name(":party-parrot:"),
+            Named::Name("party-parrot".into(), false)
+        );
         assert_eq!(to_name("🦩"), Named::Unknown);
         assert_eq!(from_name("+1"), "👍");
         assert_eq!(from_name("thumbsup"), "👍");

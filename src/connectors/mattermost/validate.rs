@@ -44,8 +44,23 @@ const TEAM_MAX: usize = 64;
 
 const RESTRICTED_USERNAMES: &[&str] = &["all", "channel", "matterbot", "system", "here"];
 const RESERVED_TEAM_NAMES: &[&str] = &[
-    "admin", "api", "boards", "channel", "claim", "error", "files", "help", "landing", "login",
-    "mfa", "oauth", "playbooks", "plug", "plugins", "post", "signup",
+    "admin",
+    "api",
+    "boards",
+    "channel",
+    "claim",
+    "error",
+    "files",
+    "help",
+    "landing",
+    "login",
+    "mfa",
+    "oauth",
+    "playbooks",
+    "plug",
+    "plugins",
+    "post",
+    "signup",
 ];
 
 /// The continuation marker that starts every part of a split message after the first.
@@ -133,7 +148,11 @@ pub fn normalize(kind: NameKind, raw: &str) -> Option<String> {
     }
     truncate_name(&mut s, max);
     if s.len() < min || kind.reserved(&s) {
-        s.push_str(if kind == NameKind::User { "-user" } else { "-x" });
+        s.push_str(if kind == NameKind::User {
+            "-user"
+        } else {
+            "-x"
+        });
         truncate_name(&mut s, max);
     }
     kind.is_valid(&s).then_some(s)
@@ -198,7 +217,13 @@ pub struct Names {
 impl Names {
     /// The name for `source_key`, derived from `wanted` (or, when nothing of it is usable,
     /// from `fallback`, e.g. "u-" plus a hash of the key).
-    pub fn assign(&mut self, kind: NameKind, source_key: &str, wanted: &str, fallback: &str) -> String {
+    pub fn assign(
+        &mut self,
+        kind: NameKind,
+        source_key: &str,
+        wanted: &str,
+        fallback: &str,
+    ) -> String {
         let base = normalize(kind, wanted)
             .or_else(|| normalize(kind, fallback))
             .unwrap_or_else(|| "x".repeat(kind.limits().0));
@@ -277,7 +302,10 @@ mod tests {
 
     #[test]
     fn usernames_are_lowercase_ascii_and_start_with_a_letter() {
-        assert_eq!(normalize(NameKind::User, "Léa.Müller").unwrap(), "lea.muller");
+        assert_eq!(
+            normalize(NameKind::User, "Léa.Müller").unwrap(),
+            "lea.muller"
+        );
         assert_eq!(normalize(NameKind::User, "42ops").unwrap(), "u-42ops");
         assert_eq!(normalize(NameKind::User, "al").unwrap(), "al-user");
         assert_eq!(normalize(NameKind::User, "system").unwrap(), "system-user");
@@ -294,18 +322,36 @@ mod tests {
             "magasin-042-nancy"
         );
         assert_eq!(normalize(NameKind::Channel, "-_x").unwrap(), "x-x");
-        assert_eq!(normalize(NameKind::Team, "Durand_Fils").unwrap(), "durand-fils");
+        assert_eq!(
+            normalize(NameKind::Team, "Durand_Fils").unwrap(),
+            "durand-fils"
+        );
         assert_eq!(normalize(NameKind::Team, "api").unwrap(), "api-x");
     }
 
     #[test]
     fn collisions_get_a_suffix_and_the_same_key_keeps_its_name() {
         let mut names = Names::default();
-        assert_eq!(names.assign(NameKind::Channel, "a", "Général", "c"), "general");
-        assert_eq!(names.assign(NameKind::Channel, "b", "general", "c"), "general-2");
-        assert_eq!(names.assign(NameKind::Channel, "c", "GENERAL", "c"), "general-3");
-        assert_eq!(names.assign(NameKind::Channel, "a", "Général", "c"), "general");
-        assert_eq!(names.assign(NameKind::Channel, "d", "山田", "c-1a2b"), "c-1a2b");
+        assert_eq!(
+            names.assign(NameKind::Channel, "a", "Général", "c"),
+            "general"
+        );
+        assert_eq!(
+            names.assign(NameKind::Channel, "b", "general", "c"),
+            "general-2"
+        );
+        assert_eq!(
+            names.assign(NameKind::Channel, "c", "GENERAL", "c"),
+            "general-3"
+        );
+        assert_eq!(
+            names.assign(NameKind::Channel, "a", "Général", "c"),
+            "general"
+        );
+        assert_eq!(
+            names.assign(NameKind::Channel, "d", "山田", "c-1a2b"),
+            "c-1a2b"
+        );
     }
 
     #[test]
@@ -317,7 +363,13 @@ mod tests {
         let joined: String = parts
             .iter()
             .enumerate()
-            .map(|(i, p)| if i == 0 { p.as_str() } else { p.strip_prefix(CONTINUED).unwrap() })
+            .map(|(i, p)| {
+                if i == 0 {
+                    p.as_str()
+                } else {
+                    p.strip_prefix(CONTINUED).unwrap()
+                }
+            })
             .collect();
         assert_eq!(joined, body);
         assert_eq!(split_message("court", 10), vec!["court".to_string()]);

@@ -96,7 +96,11 @@ impl Spill {
         Ok(())
     }
 
-    pub fn write(&mut self, record: &Record, bytes: Option<Box<dyn Read + Send>>) -> Result<WriteOutcome> {
+    pub fn write(
+        &mut self,
+        record: &Record,
+        bytes: Option<Box<dyn Read + Send>>,
+    ) -> Result<WriteOutcome> {
         match record {
             Record::User(u) => self.user(u),
             Record::Community(c) => self.community(c),
@@ -118,16 +122,25 @@ impl Spill {
 
     /// The author or reactor's username; an account not in this file must exist on the
     /// server (a mapped account), so its key is normalised the same way.
-    fn person(&mut self, key: &str, what: &str, id: &str) -> Result<std::result::Result<String, String>> {
+    fn person(
+        &mut self,
+        key: &str,
+        what: &str,
+        id: &str,
+    ) -> Result<std::result::Result<String, String>> {
         match self.username_of(key)? {
             Some((_, Some(why))) => Ok(Err(format!("{what} \"{key}\" was not written: {why}"))),
             Some((name, None)) => Ok(Ok(name)),
             None => {
-                let name = self.users.assign(NameKind::User, key, key, &fallback_user(key));
+                let name = self
+                    .users
+                    .assign(NameKind::User, key, key, &fallback_user(key));
                 self.note(
                     "account",
                     id,
-                    format!("{what} \"{key}\" is not in this file; the server must have \"{name}\""),
+                    format!(
+                        "{what} \"{key}\" is not in this file; the server must have \"{name}\""
+                    ),
                 )?;
                 Ok(Ok(name))
             }
@@ -141,11 +154,20 @@ impl Spill {
                 None => WriteOutcome::Written(name),
             });
         }
-        let username = self.users.assign(NameKind::User, &u.key, &u.key, &fallback_user(&u.key));
+        let username = self
+            .users
+            .assign(NameKind::User, &u.key, &u.key, &fallback_user(&u.key));
         if username != u.key {
-            self.note("user", &u.key, format!("username \"{}\" written \"{username}\"", u.key))?;
+            self.note(
+                "user",
+                &u.key,
+                format!("username \"{}\" written \"{username}\"", u.key),
+            )?;
         }
-        let email = match (u.email.as_deref().map(str::trim).filter(|e| !e.is_empty()), &self.settings.default_email_domain) {
+        let email = match (
+            u.email.as_deref().map(str::trim).filter(|e| !e.is_empty()),
+            &self.settings.default_email_domain,
+        ) {
             (Some(e), _) => Ok(e.to_lowercase()),
             (None, Some(domain)) => {
                 let e = format!("{username}@{domain}");
@@ -160,7 +182,10 @@ impl Spill {
         };
         let email = email.and_then(|e| {
             if e.len() > validate::MAX_EMAIL_LEN || e.matches('@').count() != 1 {
-                Err(format!("user \"{}\": email \"{e}\" is not one Mattermost accepts", u.key))
+                Err(format!(
+                    "user \"{}\": email \"{e}\" is not one Mattermost accepts",
+                    u.key
+                ))
             } else {
                 Ok(e)
             }
@@ -170,10 +195,30 @@ impl Spill {
                 let line = super::wire::User {
                     username: username.clone(),
                     email,
-                    nickname: self.fit(&u.key, "display name", u.display_name.as_deref(), validate::MAX_DISPLAY_NAME_RUNES)?,
-                    first_name: self.fit(&u.key, "given name", u.given_name.as_deref(), validate::MAX_DISPLAY_NAME_RUNES)?,
-                    last_name: self.fit(&u.key, "family name", u.family_name.as_deref(), validate::MAX_DISPLAY_NAME_RUNES)?,
-                    position: self.fit(&u.key, "title", u.title.as_deref(), validate::MAX_POSITION_RUNES)?,
+                    nickname: self.fit(
+                        &u.key,
+                        "display name",
+                        u.display_name.as_deref(),
+                        validate::MAX_DISPLAY_NAME_RUNES,
+                    )?,
+                    first_name: self.fit(
+                        &u.key,
+                        "given name",
+                        u.given_name.as_deref(),
+                        validate::MAX_DISPLAY_NAME_RUNES,
+                    )?,
+                    last_name: self.fit(
+                        &u.key,
+                        "family name",
+                        u.family_name.as_deref(),
+                        validate::MAX_DISPLAY_NAME_RUNES,
+                    )?,
+                    position: self.fit(
+                        &u.key,
+                        "title",
+                        u.title.as_deref(),
+                        validate::MAX_POSITION_RUNES,
+                    )?,
                     roles: Some("system_user".into()),
                     delete_at: (!u.active).then_some(1),
                     ..Default::default()
@@ -183,7 +228,9 @@ impl Spill {
             Err(why) => (None, Some(why)),
         };
         self.db
-            .prepare_cached("INSERT INTO users(key, username, json, failed) VALUES (?1, ?2, ?3, ?4)")?
+            .prepare_cached(
+                "INSERT INTO users(key, username, json, failed) VALUES (?1, ?2, ?3, ?4)",
+            )?
             .execute(params![u.key, username, json, failed])?;
         Ok(match failed {
             Some(why) => WriteOutcome::Failed(why),
@@ -192,7 +239,13 @@ impl Spill {
     }
 
     /// `value` within `max` characters; a cut is recorded.
-    fn fit(&self, id: &str, field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    fn fit(
+        &self,
+        id: &str,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Result<Option<String>> {
         let Some(v) = value.filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
@@ -219,32 +272,78 @@ impl Spill {
             c.key.clone()
         } else {
             let fallback = format!("c-{}", validate::short_hash(&c.key));
-            let wanted = if c.name.trim().is_empty() { &c.key } else { &c.name };
+            let wanted = if c.name.trim().is_empty() {
+                &c.key
+            } else {
+                &c.name
+            };
             // The key is usually already a good name (`store-042`); fall back to the name.
-            let wanted = if NameKind::Channel.is_valid(&c.key.to_lowercase()) { &c.key } else { wanted };
-            let name = self.channels.assign(NameKind::Channel, &c.key, wanted, &fallback);
+            let wanted = if NameKind::Channel.is_valid(&c.key.to_lowercase()) {
+                &c.key
+            } else {
+                wanted
+            };
+            let name = self
+                .channels
+                .assign(NameKind::Channel, &c.key, wanted, &fallback);
             if name != c.key {
-                self.note("channel", &c.key, format!("channel \"{}\" written \"{name}\"", c.key))?;
+                self.note(
+                    "channel",
+                    &c.key,
+                    format!("channel \"{}\" written \"{name}\"", c.key),
+                )?;
             }
             name
         };
         if c.archived && !direct {
-            self.note("channel", &c.key, "archived state not carried: the import format has none")?;
+            self.note(
+                "channel",
+                &c.key,
+                "archived state not carried: the import format has none",
+            )?;
         }
         let display = self
-            .fit(&c.key, "display name", Some(c.name.trim()).filter(|n| !n.is_empty()), validate::MAX_DISPLAY_NAME_RUNES)?
+            .fit(
+                &c.key,
+                "display name",
+                Some(c.name.trim()).filter(|n| !n.is_empty()),
+                validate::MAX_DISPLAY_NAME_RUNES,
+            )?
             .unwrap_or_else(|| name.clone());
         let line = super::wire::Channel {
             team: String::new(),
             name: name.clone(),
             display_name: display,
-            kind: if c.visibility == Visibility::Public { "O" } else { "P" }.into(),
-            header: self.fit(&c.key, "topic", c.extra.get("topic").map(String::as_str), validate::MAX_HEADER_RUNES)?,
-            purpose: self.fit(&c.key, "description", c.description.as_deref(), validate::MAX_PURPOSE_RUNES)?,
+            kind: if c.visibility == Visibility::Public {
+                "O"
+            } else {
+                "P"
+            }
+            .into(),
+            header: self.fit(
+                &c.key,
+                "topic",
+                c.extra.get("topic").map(String::as_str),
+                validate::MAX_HEADER_RUNES,
+            )?,
+            purpose: self.fit(
+                &c.key,
+                "description",
+                c.description.as_deref(),
+                validate::MAX_PURPOSE_RUNES,
+            )?,
         };
         self.db
-            .prepare_cached("INSERT INTO channels(key, name, direct, json, owners) VALUES (?1, ?2, ?3, ?4, ?5)")?
-            .execute(params![c.key, name, direct, serde_json::to_string(&line)?, serde_json::to_string(&c.owners)?])?;
+            .prepare_cached(
+                "INSERT INTO channels(key, name, direct, json, owners) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                c.key,
+                name,
+                direct,
+                serde_json::to_string(&line)?,
+                serde_json::to_string(&c.owners)?
+            ])?;
         Ok(WriteOutcome::Written(name))
     }
 
@@ -259,11 +358,19 @@ impl Spill {
 
     fn membership(&mut self, m: &Membership) -> Result<WriteOutcome> {
         if !self.channel_known(&m.community)? {
-            return Ok(WriteOutcome::Failed(format!("community \"{}\" is not in this file", m.community)));
+            return Ok(WriteOutcome::Failed(format!(
+                "community \"{}\" is not in this file",
+                m.community
+            )));
         }
         let username = match self.username_of(&m.user)? {
             Some((name, None)) => name,
-            Some((_, Some(why))) => return Ok(WriteOutcome::Failed(format!("user \"{}\" was not written: {why}", m.user))),
+            Some((_, Some(why))) => {
+                return Ok(WriteOutcome::Failed(format!(
+                    "user \"{}\" was not written: {why}",
+                    m.user
+                )))
+            }
             None => {
                 return Ok(WriteOutcome::Failed(format!(
                     "user \"{}\" is not in this file (Mattermost lists memberships on user lines)",
@@ -288,7 +395,10 @@ impl Spill {
 
     fn post(&mut self, p: &Post) -> Result<WriteOutcome> {
         if !self.channel_known(&p.community)? {
-            return Ok(WriteOutcome::Failed(format!("community \"{}\" is not in this file", p.community)));
+            return Ok(WriteOutcome::Failed(format!(
+                "community \"{}\" is not in this file",
+                p.community
+            )));
         }
         let author = match self.person(&p.author, "author", &p.id)? {
             Ok(a) => a,
@@ -309,11 +419,22 @@ impl Spill {
             },
         };
         let body = rewrite_mentions(&p.body, &p.mentions, |k| {
-            self.username_of(k).ok().flatten().and_then(|(n, f)| f.is_none().then_some(n))
+            self.username_of(k)
+                .ok()
+                .flatten()
+                .and_then(|(n, f)| f.is_none().then_some(n))
         });
         let parts = validate::split_message(&body, validate::MAX_MESSAGE_RUNES);
         if parts.len() > 1 {
-            self.note("split", &p.id, format!("message of {} characters split into {} posts", body.chars().count(), parts.len()))?;
+            self.note(
+                "split",
+                &p.id,
+                format!(
+                    "message of {} characters split into {} posts",
+                    body.chars().count(),
+                    parts.len()
+                ),
+            )?;
         }
         let stored = StoredPost {
             source_id: p.id.clone(),
@@ -327,13 +448,23 @@ impl Spill {
                 "INSERT OR REPLACE INTO posts(id, community, root, create_at, author, json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![p.id, p.community, root, create_at, stored.user, serde_json::to_string(&stored)?])?;
+            .execute(params![
+                p.id,
+                p.community,
+                root,
+                create_at,
+                stored.user,
+                serde_json::to_string(&stored)?
+            ])?;
         Ok(WriteOutcome::Written(p.id.clone()))
     }
 
     fn reaction(&mut self, r: &Reaction) -> Result<WriteOutcome> {
         let Some((_, _, post_at)) = self.post_info(&r.post)? else {
-            return Ok(WriteOutcome::Failed(format!("post \"{}\" is not in this file", r.post)));
+            return Ok(WriteOutcome::Failed(format!(
+                "post \"{}\" is not in this file",
+                r.post
+            )));
         };
         let user = match self.person(&r.user, "reacting user", &r.post)? {
             Ok(u) => u,
@@ -342,7 +473,11 @@ impl Spill {
         let name = match emoji::to_name(&r.emoji) {
             Named::Name(n, toned) => {
                 if toned {
-                    self.note("reaction", &r.post, format!("skin tone of {} dropped", r.emoji))?;
+                    self.note(
+                        "reaction",
+                        &r.post,
+                        format!("skin tone of {} dropped", r.emoji),
+                    )?;
                 }
                 n
             }
@@ -354,24 +489,38 @@ impl Spill {
             }
         };
         // Mattermost refuses a reaction older than its post.
-        let at = r.created_at.map_or(post_at, |t| t.as_millisecond()).max(post_at);
+        let at = r
+            .created_at
+            .map_or(post_at, |t| t.as_millisecond())
+            .max(post_at);
         self.db
             .prepare_cached("INSERT OR REPLACE INTO reactions(post, username, emoji, create_at) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![r.post, user, name, at])?;
         Ok(WriteOutcome::Written(format!("{}/{user}/{name}", r.post)))
     }
 
-    fn attachment(&mut self, a: &Attachment, bytes: Option<Box<dyn Read + Send>>) -> Result<WriteOutcome> {
+    fn attachment(
+        &mut self,
+        a: &Attachment,
+        bytes: Option<Box<dyn Read + Send>>,
+    ) -> Result<WriteOutcome> {
         if self.post_info(&a.post)?.is_none() {
-            return Ok(WriteOutcome::Failed(format!("post \"{}\" is not in this file", a.post)));
+            return Ok(WriteOutcome::Failed(format!(
+                "post \"{}\" is not in this file",
+                a.post
+            )));
         }
         let Some(mut bytes) = bytes else {
-            return Ok(WriteOutcome::Failed(format!("file \"{}\": the source has no content for it", a.name)));
+            return Ok(WriteOutcome::Failed(format!(
+                "file \"{}\": the source has no content for it",
+                a.name
+            )));
         };
         self.files += 1;
         let file = self.dir.path().join(format!("f{}", self.files));
         let mut out = std::io::BufWriter::new(
-            std::fs::File::create(&file).with_context(|| format!("cannot create {}", file.display()))?,
+            std::fs::File::create(&file)
+                .with_context(|| format!("cannot create {}", file.display()))?,
         );
         let mut hasher = Sha256::new();
         let mut size = 0u64;
@@ -381,10 +530,15 @@ impl Spill {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(anyhow::Error::new(e).context(format!("reading file \"{}\"", a.name))),
+                Err(e) => {
+                    return Err(
+                        anyhow::Error::new(e).context(format!("reading file \"{}\"", a.name))
+                    )
+                }
             };
             hasher.update(&buf[..n]);
-            out.write_all(&buf[..n]).context("temporary attachment file")?;
+            out.write_all(&buf[..n])
+                .context("temporary attachment file")?;
             size += n as u64;
         }
         out.flush().context("temporary attachment file")?;
@@ -397,7 +551,9 @@ impl Spill {
         }
         let path = format!("{}/{}", &sha[..16], safe_file_name(&a.name));
         self.db
-            .prepare_cached("INSERT OR REPLACE INTO attachments(id, post, path, file) VALUES (?1, ?2, ?3, ?4)")?
+            .prepare_cached(
+                "INSERT OR REPLACE INTO attachments(id, post, path, file) VALUES (?1, ?2, ?3, ?4)",
+            )?
             .execute(params![a.id, a.post, path, file.to_string_lossy()])?;
         Ok(WriteOutcome::Written(path))
     }
@@ -411,7 +567,13 @@ fn fallback_user(key: &str) -> String {
 fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.');
     if cleaned.is_empty() {
@@ -422,7 +584,11 @@ fn safe_file_name(name: &str) -> String {
 }
 
 /// `@key` mentions become `@username` when normalisation renamed the account.
-fn rewrite_mentions(body: &str, mentions: &[String], name_of: impl Fn(&str) -> Option<String>) -> String {
+fn rewrite_mentions(
+    body: &str,
+    mentions: &[String],
+    name_of: impl Fn(&str) -> Option<String>,
+) -> String {
     let mut out = body.to_string();
     for key in mentions {
         let Some(name) = name_of(key).filter(|n| n != key) else {
@@ -433,7 +599,8 @@ fn rewrite_mentions(body: &str, mentions: &[String], name_of: impl Fn(&str) -> O
         let mut rest = out.as_str();
         while let Some(i) = rest.find(&needle) {
             let after = &rest[i + needle.len()..];
-            let boundary = !after.starts_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            let boundary =
+                !after.starts_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
             result.push_str(&rest[..i]);
             result.push('@');
             result.push_str(if boundary { &name } else { key });
@@ -451,7 +618,9 @@ mod tests {
 
     #[test]
     fn mentions_follow_renamed_accounts() {
-        let out = rewrite_mentions("merci @Léa et @Léa.x", &["Léa".into()], |_| Some("lea".into()));
+        let out = rewrite_mentions("merci @Léa et @Léa.x", &["Léa".into()], |_| {
+            Some("lea".into())
+        });
         assert_eq!(out, "merci @lea et @Léa.x");
     }
 

@@ -79,6 +79,11 @@ async fn threads_edits_and_exact_times() {
     );
     let orphan = post(&records, "C02:1709380100.000200");
     assert_eq!(orphan.thread_root.as_deref(), Some("C02:1709380000.000100"));
+
+    // A reply whose root predates the export becomes a root that names its lost root.
+    let cut = post(&records, "G01:1709630200.000300");
+    assert!(!cut.is_reply());
+    assert_eq!(cut.extra["thread_root_missing"], "G01:1709500000.000100");
 }
 
 #[tokio::test]

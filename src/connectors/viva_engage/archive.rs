@@ -74,7 +74,9 @@ impl Archive {
     pub fn files(&self) -> Result<Vec<String>> {
         match self {
             Archive::Zip { zip, prefix, .. } => Ok(zip
-                .file_names()
+                .file_names_raw()
+                // Names were checked to be UTF-8 on open.
+                .filter_map(|raw| std::str::from_utf8(raw).ok())
                 .filter(|n| !n.ends_with('/'))
                 .filter_map(|n| n.strip_prefix(prefix.as_str()))
                 .map(str::to_string)
@@ -85,14 +87,6 @@ impl Archive {
                 Ok(out)
             }
         }
-    }
-
-    /// The real name of a top-level file, matched case-insensitively (`users.csv`).
-    pub fn find_top(&self, files: &[String], name: &str) -> Option<String> {
-        files
-            .iter()
-            .find(|f| !f.contains('/') && f.eq_ignore_ascii_case(name))
-            .cloned()
     }
 
     /// Runs `f` over one file's content, streamed.
@@ -138,6 +132,14 @@ impl Archive {
         spool.rewind().context("cannot rewind a temporary file")?;
         Ok(Box::new(spool))
     }
+}
+
+/// The real name of a top-level file, matched case-insensitively (`users.csv`).
+pub fn find_top(files: &[String], name: &str) -> Option<String> {
+    files
+        .iter()
+        .find(|f| !f.contains('/') && f.eq_ignore_ascii_case(name))
+        .cloned()
 }
 
 fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {

@@ -139,7 +139,7 @@ pub fn parse_time(s: &str) -> Option<Timestamp> {
     }
     let base = s.strip_suffix("UTC").map(str::trim_end).unwrap_or(s);
     if let Ok(dt) = base.replacen(' ', "T", 1).parse::<DateTime>() {
-        return dt.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp());
+        return jiff::tz::TimeZone::UTC.to_timestamp(dt).ok();
     }
     for fmt in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S%.f %z"] {
         if let Ok(z) = jiff::fmt::strtime::parse(fmt, s).and_then(|p| p.to_timestamp()) {

@@ -9,8 +9,8 @@ pub use report::write_report_files;
 pub use user_map::UnmappedPolicy;
 
 use crate::connectors::{
-    self, Connector, Durability, IdLookup, Located, OpenOptions, Record, RecordKind, WriteContent,
-    WriteOutcome,
+    self, Connector, Durability, IdLookup, Located, NoIds, OpenOptions, Record, RecordKind,
+    WriteContent, WriteOutcome,
 };
 use crate::core::endpoint::{Capability, Endpoint};
 use crate::core::ledger::Ledger;
@@ -234,15 +234,6 @@ struct Run<'a> {
     /// Some post was left out: replies, reactions and attachments must check their post.
     posts_left_out: bool,
     placeholder_written: bool,
-}
-
-/// Accepts any lookup during a dry run, when there is no ledger to ask.
-struct NoIds;
-
-impl IdLookup for NoIds {
-    fn target_id(&self, _: RecordKind, _: &str) -> Result<Option<String>> {
-        Ok(None)
-    }
 }
 
 impl Run<'_> {

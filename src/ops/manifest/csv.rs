@@ -33,7 +33,7 @@ enum Column {
 }
 
 pub(super) fn parse(bytes: &[u8], file: &str, problems: &mut Problems) -> Result<Vec<Entry>> {
-    if let Some(line) = unterminated_quote_line(bytes) {
+    if let Some(line) = crate::connectors::csv::unterminated_quote_line(bytes) {
         return Err(Error::invalid_at(
             file,
             line,
@@ -198,21 +198,6 @@ fn parse_row(
         );
     }
     entry
-}
-
-/// The line of a quote that is never closed (the csv crate would silently read the rest
-/// of the file into that field): in RFC 4180 every quote pairs up, `""` included.
-fn unterminated_quote_line(bytes: &[u8]) -> Option<u64> {
-    let mut line = 1;
-    let mut open_at = None;
-    for &b in bytes {
-        match b {
-            b'"' => open_at = if open_at.is_some() { None } else { Some(line) },
-            b'\n' => line += 1,
-            _ => {}
-        }
-    }
-    open_at
 }
 
 #[cfg(test)]

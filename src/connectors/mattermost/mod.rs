@@ -1,0 +1,289 @@
+//! `mattermost-jsonl:PATH`: a Mattermost bulk import file, written for `mmctl import`
+//! (`.jsonl`, or `.zip` with the attachments under `data/`) and read back from a
+//! Mattermost bulk export, so teams can arrive on Mattermost and leave it.
+//!
+//! Format and rules: [`wire`] (line types) and [`validate`] (Mattermost's validation,
+//! applied before writing). Profile settings: `team` and `team_display_name` (default: the
+//! file name), `default_email_domain` (derive `username@domain` for accounts without an
+//! email address, as Mattermost's own `mmetl --default-email-domain` does).
+
+mod assemble;
+mod emoji;
+mod reader;
+mod source;
+pub mod validate;
+pub mod wire;
+mod writer;
+mod zip;
+
+use crate::connectors::{
+    CommunitySet, Connector, Durability, IdLookup, Located, ReadCommunities, ReadContent,
+    ReadUsers, Record, UserSet, WriteContent, WriteOutcome,
+};
+use crate::core::endpoint::Endpoint;
+use crate::core::model::Attachment;
+use crate::core::progress::Progress;
+use crate::error::{Error, Result};
+use anyhow::Context;
+use async_trait::async_trait;
+use futures::stream::{BoxStream, StreamExt};
+use reader::{Content, Meta};
+use serde::Deserialize;
+use source::Source;
+use std::collections::HashSet;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use validate::NameKind;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The Mattermost team everything is imported into.
+    pub team: Option<String>,
+    pub team_display_name: Option<String>,
+    pub default_email_domain: Option<String>,
+}
+
+pub struct MattermostConnector {
+    path: PathBuf,
+    settings: Settings,
+    opened: OnceLock<(Arc<Source>, Arc<Meta>)>,
+    sink: Mutex<Option<writer::Spill>>,
+}
+
+impl MattermostConnector {
+    pub fn open(endpoint: &Endpoint) -> Result<Self> {
+        let settings: Settings = endpoint.settings()?;
+        if let Some(domain) = &settings.default_email_domain {
+            if domain.is_empty() || domain.contains(['@', ' ', '/']) {
+                return Err(Error::usage(format!(
+                    "endpoint \"{}\": default_email_domain \"{domain}\" is not a domain name",
+                    endpoint.label
+                ))
+                .into());
+            }
+        }
+        Ok(Self::new(endpoint.path(), settings))
+    }
+
+    pub fn new(path: impl Into<PathBuf>, settings: Settings) -> Self {
+        MattermostConnector {
+            path: path.into(),
+            settings,
+            opened: OnceLock::new(),
+            sink: Mutex::new(None),
+        }
+    }
+
+    /// The source and its metadata, read once (the first pass over the file).
+    fn opened(&self) -> Result<(Arc<Source>, Arc<Meta>)> {
+        if let Some((s, m)) = self.opened.get() {
+            return Ok((Arc::clone(s), Arc::clone(m)));
+        }
+        let source = Arc::new(Source::open(&self.path)?);
+        let meta = Arc::new(Meta::load(&source)?);
+        let (s, m) = self.opened.get_or_init(|| (source, meta));
+        Ok((Arc::clone(s), Arc::clone(m)))
+    }
+
+    /// The team line: from the profile, else from the file name (`acme-chat.zip` → `acme-chat`).
+    fn team(&self) -> wire::Team {
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "imported".into());
+        let wanted = self.settings.team.clone().unwrap_or_else(|| stem.clone());
+        let name = validate::normalize(NameKind::Team, &wanted)
+            .unwrap_or_else(|| format!("team-{}", validate::short_hash(&wanted)));
+        let display = self
+            .settings
+            .team_display_name
+            .clone()
+            .unwrap_or_else(|| wanted.clone());
+        wire::Team {
+            display_name: validate::truncate_runes(&display, validate::MAX_DISPLAY_NAME_RUNES)
+                .unwrap_or(display),
+            name,
+            kind: "I".into(),
+            description: None,
+            allow_open_invite: Some(false),
+        }
+    }
+
+    fn with_sink<T>(&self, f: impl FnOnce(&mut writer::Spill) -> Result<T>) -> Result<T> {
+        let mut guard = self.sink.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(writer::Spill::create(&self.path, self.settings.clone())?);
+        }
+        f(guard.as_mut().expect("created above"))
+    }
+
+    fn finish_spill(&self, mut spill: writer::Spill) -> Result<()> {
+        spill
+            .db
+            .execute_batch("COMMIT; BEGIN;")
+            .context("temporary database")?;
+        let team = self.team();
+        let jsonl = spill.dir.path().join("import.jsonl");
+        let mut out = BufWriter::new(std::fs::File::create(&jsonl).context("temporary file")?);
+        let (lines, files) = assemble::write_lines(&mut spill, &team, &mut out)?;
+        out.flush().context("temporary file")?;
+        drop(out);
+        zip::publish(&self.path, &jsonl, &files)?;
+        let notes = write_notes(&spill, &self.path)?;
+        tracing::info!(
+            "{}: {lines} lines, {} files, {notes} transformations (listed in {})",
+            self.path.display(),
+            files.len(),
+            notes_path(&self.path).display()
+        );
+        Ok(())
+    }
+}
+
+/// `<output>.esnctl-notes.jsonl`: what was changed to satisfy Mattermost's rules.
+fn notes_path(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    output.with_file_name(format!("{name}.esnctl-notes.jsonl"))
+}
+
+fn write_notes(spill: &writer::Spill, output: &Path) -> Result<u64> {
+    let path = notes_path(output);
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(folder).context("temporary file")?;
+    let mut out = BufWriter::new(tmp.as_file());
+    let mut stmt = spill
+        .db
+        .prepare("SELECT kind, id, note FROM notes ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    let mut count = 0;
+    while let Some(r) = rows.next()? {
+        let (kind, id, note): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        serde_json::to_writer(
+            &mut out,
+            &serde_json::json!({"kind": kind, "id": id, "note": note}),
+        )?;
+        out.write_all(b"\n").context("notes file")?;
+        count += 1;
+    }
+    out.flush().context("notes file")?;
+    drop(out);
+    tmp.persist(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(count)
+}
+
+#[async_trait]
+impl Connector for MattermostConnector {
+    async fn check(&self) -> Result<String> {
+        let (_, meta) = self.opened()?;
+        Ok(format!(
+            "Mattermost bulk file: {} users, {} channels, {} posts",
+            meta.users.len(),
+            meta.communities.len(),
+            meta.posts
+        ))
+    }
+
+    fn as_read_users(&self) -> Option<&dyn ReadUsers> {
+        Some(self)
+    }
+    fn as_read_communities(&self) -> Option<&dyn ReadCommunities> {
+        Some(self)
+    }
+    fn as_read_content(&self) -> Option<&dyn ReadContent> {
+        Some(self)
+    }
+    fn as_write_content(&self) -> Option<&dyn WriteContent> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl ReadUsers for MattermostConnector {
+    async fn read_users(&self, progress: &dyn Progress) -> Result<UserSet> {
+        let (_, meta) = self.opened()?;
+        let task = progress.task("reading users", Some(meta.users.len() as u64));
+        let mut set = UserSet::default();
+        let mut seen = HashSet::new();
+        for (origin, u) in &meta.users {
+            let user = Meta::user(u);
+            if seen.insert(user.key.to_lowercase()) {
+                set.users.push(user);
+            } else {
+                set.warnings.push(format!(
+                    "{origin}: user \"{}\" appears twice; skipped",
+                    user.key
+                ));
+                set.held.push(user);
+            }
+            task.inc(1);
+        }
+        task.finish();
+        Ok(set)
+    }
+}
+
+#[async_trait]
+impl ReadCommunities for MattermostConnector {
+    async fn read_communities(&self, _progress: &dyn Progress) -> Result<CommunitySet> {
+        let (_, meta) = self.opened()?;
+        Ok(CommunitySet {
+            communities: meta.communities.iter().map(|(_, c)| c.clone()).collect(),
+            memberships: meta.memberships.iter().map(|(_, m)| m.clone()).collect(),
+            warnings: Vec::new(),
+        })
+    }
+}
+
+impl ReadContent for MattermostConnector {
+    fn read_content(&self) -> Result<BoxStream<'_, Result<Located<Record>>>> {
+        let (source, meta) = self.opened()?;
+        Ok(futures::stream::iter(Content::new(source, meta)?).boxed())
+    }
+
+    fn open_attachment(&self, attachment: &Attachment) -> Result<Option<Box<dyn Read + Send>>> {
+        let (source, _) = self.opened()?;
+        let Some((_, rel)) = attachment.id.split_once("#data/") else {
+            return Ok(None);
+        };
+        match source.locate(rel) {
+            Ok(Some(rel)) => source.open_file(&rel).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+#[async_trait]
+impl WriteContent for MattermostConnector {
+    fn durability(&self) -> Durability {
+        Durability::AtFinish
+    }
+
+    async fn write(
+        &self,
+        record: &Record,
+        bytes: Option<Box<dyn Read + Send>>,
+        _ids: &dyn IdLookup,
+    ) -> Result<WriteOutcome> {
+        self.with_sink(|spill| spill.write(record, bytes))
+    }
+
+    /// Assembles and publishes the file. A copy that wrote nothing (everything was copied
+    /// by an earlier run) leaves the existing file as it is.
+    async fn finish(&self) -> Result<()> {
+        let spill = self.sink.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match spill {
+            Some(spill) => self.finish_spill(spill),
+            None => Ok(()),
+        }
+    }
+}
