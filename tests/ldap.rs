@@ -105,8 +105,11 @@ fn ldap_admin(tool: &str, args: &[&str], stdin: &str) {
     );
 }
 
-/// Creates `ou=NAME,ou=tests,BASE` with people `uid=NAME-i` (i in 1..=n); returns its DN.
-fn test_ou(name: &str, n: usize) -> String {
+/// Creates `ou=NAME-PID,ou=tests,BASE` with people `uid=NAME-PID-i` (i in 1..=n) and
+/// returns (its DN, `NAME-PID`): unique per run, as the instance outlives a test run.
+fn test_ou(name: &str, n: usize) -> (String, String) {
+    let name = format!("{name}-{}", std::process::id());
+    let name = name.as_str();
     let s = slapd();
     let base = s.base();
     let ou = format!("ou={name},ou=tests,{base}");
@@ -125,7 +128,7 @@ fn test_ou(name: &str, n: usize) -> String {
         ));
     }
     let _ = add_continue(&ldif);
-    ou
+    (ou, name.to_string())
 }
 
 fn add_continue(ldif: &str) -> bool {
@@ -303,7 +306,7 @@ fn user_filter_excludes_contractors_and_disabled_filter_deactivates() {
 #[test]
 fn a_renamed_entry_is_an_update_of_the_same_account() {
     let s = slapd();
-    let ou = test_ou("rename", 3);
+    let (ou, p) = test_ou("rename", 3);
     let dir = tempfile::tempdir().unwrap();
     let (b, to) = bundle(dir.path());
     let url = format!("{}/{ou}", s.get("LDAP_URL"));
@@ -312,11 +315,11 @@ fn a_renamed_entry_is_an_update_of_the_same_account() {
         &["--yes", "users", "sync", "--from", &url, "--to", &to],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let before = find_user(&bundle_users(&b), "rename-1")["external_id"].clone();
+    let before = find_user(&bundle_users(&b), &format!("{p}-1"))["external_id"].clone();
 
     ldap_admin(
         "ldapmodrdn",
-        &["-r", &format!("uid=rename-1,{ou}"), "uid=rename-1b"],
+        &["-r", &format!("uid={p}-1,{ou}"), &format!("uid={p}-1b")],
         "",
     );
     let out = run(
@@ -331,14 +334,14 @@ fn a_renamed_entry_is_an_update_of_the_same_account() {
     assert_eq!(doc["summary"]["create"], 0);
     assert_eq!(doc["summary"]["deactivate"], 0);
     let users = bundle_users(&b);
-    assert_eq!(find_user(&users, "rename-1b")["external_id"], before);
-    assert!(!users.iter().any(|u| u["key"] == "rename-1"));
+    assert_eq!(find_user(&users, &format!("{p}-1b"))["external_id"], before);
+    assert!(!users.iter().any(|u| u["key"] == format!("{p}-1").as_str()));
 }
 
 #[test]
 fn safety_limit_refuses_to_deactivate_half_the_people() {
     let s = slapd();
-    let ou = test_ou("halve", 4);
+    let (ou, p) = test_ou("halve", 4);
     let dir = tempfile::tempdir().unwrap();
     let (b, to) = bundle(dir.path());
     let url = format!("{}/{ou}", s.get("LDAP_URL"));
@@ -351,7 +354,7 @@ fn safety_limit_refuses_to_deactivate_half_the_people() {
 
     ldap_admin(
         "ldapdelete",
-        &[&format!("uid=halve-1,{ou}"), &format!("uid=halve-2,{ou}")],
+        &[&format!("uid={p}-1,{ou}"), &format!("uid={p}-2,{ou}")],
         "",
     );
     let out = run(

@@ -247,7 +247,12 @@ fn users_sync_lifecycle_against_synapse() {
     );
     // Back to v1: pmartin (esnctl's own deactivation) comes back, with his email.
     let out = sync(srv, dir, &sources, &["--max-deactivations", "5"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        stderr(&out),
+        String::from_utf8_lossy(&out.stdout)
+    );
     let users = matrix_users(srv, dir);
     let pm = user(&users, "pmartin");
     assert_eq!(pm["active"], true);

@@ -57,10 +57,8 @@ pub fn resolve_members(
                     by_lower_key.get(&member.to_lowercase()).copied()
                 };
                 match key {
-                    Some(k) if active.contains(k) => {
-                        if seen_keys.insert(k.to_lowercase()) {
-                            keys.push(k.to_string());
-                        }
+                    Some(k) if active.contains(k) && seen_keys.insert(k.to_lowercase()) => {
+                        keys.push(k.to_string());
                     }
                     // Inactive people are not made members; they are deactivated anyway.
                     Some(_) => {}

@@ -42,7 +42,7 @@ fn bad(source: &Source, line: u64, what: impl std::fmt::Display) -> anyhow::Erro
 }
 
 fn parse(source: &Source, n: u64, text: &str) -> Result<Line> {
-    serde_json::from_str(text).map_err(|e| bad(source, n, format!("invalid JSON: {e}")))
+    serde_json::from_str(text.trim_end()).map_err(|e| bad(source, n, format!("invalid JSON: {e}")))
 }
 
 fn direct_key(members: &[String]) -> (String, Vec<String>) {
@@ -188,6 +188,7 @@ impl Meta {
             meta.communities.push((origin, community));
         }
         let mut team_members = Vec::new();
+        let mut owners = Vec::new();
         for (origin, u) in &meta.users {
             for t in &u.teams {
                 for c in &t.channels {
@@ -195,6 +196,10 @@ impl Meta {
                         .keys
                         .get(&(t.name.to_lowercase(), c.name.to_lowercase()))
                     {
+                        let roles = c.roles.as_deref().unwrap_or_default();
+                        if roles.split_whitespace().any(|r| r == "channel_admin") {
+                            owners.push((key.clone(), u.username.clone()));
+                        }
                         team_members.push((
                             origin.clone(),
                             Membership {
@@ -205,6 +210,11 @@ impl Meta {
                         ));
                     }
                 }
+            }
+        }
+        for (key, user) in owners {
+            if let Some((_, c)) = meta.communities.iter_mut().find(|(_, c)| c.key == key) {
+                c.owners.push(user);
             }
         }
         team_members.append(&mut meta.memberships);

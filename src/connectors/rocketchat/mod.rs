@@ -82,7 +82,11 @@ impl Connector for RocketChatCsvConnector {
         Ok(format!(
             "Rocket.Chat CSV importer zip {} ({})",
             self.path.display(),
-            if self.path.exists() { "exists" } else { "will be created" }
+            if self.path.exists() {
+                "exists"
+            } else {
+                "will be created"
+            }
         ))
     }
 
@@ -103,6 +107,23 @@ impl WriteContent for RocketChatCsvConnector {
         _bytes: Option<Box<dyn Read + Send>>,
         _ids: &dyn IdLookup,
     ) -> Result<WriteOutcome> {
+        // What the format cannot carry is answered before anything is spooled, so that
+        // a re-run that only meets those again leaves the finished zip alone.
+        match record {
+            Record::Reaction(r) => {
+                return Ok(WriteOutcome::Unsupported(format!(
+                    "reaction {} by {} on post {}: Rocket.Chat's CSV importer has no reactions",
+                    r.emoji, r.user, r.post
+                )))
+            }
+            Record::Attachment(a) => {
+                return Ok(WriteOutcome::Unsupported(format!(
+                    "file \"{}\" ({} bytes) of post {}: Rocket.Chat's CSV importer has no files",
+                    a.name, a.size, a.post
+                )))
+            }
+            _ => {}
+        }
         let mut guard = self.spool.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
             if self.path.exists() {
@@ -125,14 +146,7 @@ impl WriteContent for RocketChatCsvConnector {
             Record::Community(c) => spool.community(c),
             Record::Membership(m) => spool.membership(m),
             Record::Post(p) => spool.post(p),
-            Record::Reaction(r) => Ok(WriteOutcome::Unsupported(format!(
-                "reaction {} by {} on post {}: Rocket.Chat's CSV importer has no reactions",
-                r.emoji, r.user, r.post
-            ))),
-            Record::Attachment(a) => Ok(WriteOutcome::Unsupported(format!(
-                "file \"{}\" ({} bytes) of post {}: Rocket.Chat's CSV importer has no files",
-                a.name, a.size, a.post
-            ))),
+            Record::Reaction(_) | Record::Attachment(_) => unreachable!("answered above"),
         }
     }
 

@@ -53,6 +53,39 @@ pub(super) async fn apply(
     }
     run(conn, changes, creates, outcomes, task).await;
 
+    // Managers created in the same batches as their reports: set in batches too.
+    if conn.settings.patch && d.config.patch.supported {
+        let mut fixups = Vec::new();
+        for (i, c) in changes.iter().enumerate() {
+            let Some(Ok(Done {
+                id,
+                manager_pending: true,
+            })) = &outcomes[i]
+            else {
+                continue;
+            };
+            let Some(mid) = c.desired.manager.as_deref().and_then(|m| conn.id_of(m)) else {
+                continue;
+            };
+            let ops = [wire::PatchOperation::replace(
+                users::MANAGER,
+                json!({ "value": mid }),
+            )];
+            let op = json!({
+                "method": "PATCH",
+                "path": format!("/{}/{id}", d.users),
+                "bulkId": format!("i{i}"),
+                "data": wire::patch_body(&ops),
+            });
+            fixups.push(Op {
+                item: i,
+                json: op.to_string(),
+                manager_pending: false,
+            });
+        }
+        run(conn, changes, fixups, outcomes, &NoTask).await;
+    }
+
     if !(conn.settings.patch && d.config.patch.supported) {
         return;
     }
@@ -99,6 +132,12 @@ pub(super) async fn apply(
         });
     }
     run(conn, changes, updates, outcomes, task).await;
+}
+
+/// Fix-ups count nothing: their items were counted when created.
+struct NoTask;
+impl ProgressTask for NoTask {
+    fn inc(&self, _: u64) {}
 }
 
 /// Sends `ops` in batches and records the decided outcomes.

@@ -35,7 +35,7 @@ pub const STORED_CORE: &[&str] = &[
 ];
 
 const DEPARTMENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
-const MANAGER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
+pub const MANAGER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
 
 /// The canonical user for a SCIM User. `keys_by_id` resolves the manager; `marked` holds
 /// the ids esnctl deactivated (see the deactivation ledger group in `groups.rs`).

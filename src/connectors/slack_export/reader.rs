@@ -38,7 +38,7 @@ use super::day::{self, Scan};
 use super::emoji;
 use super::meta::{placeholder_user, Conversation, Meta};
 use super::mrkdwn::{self, Resolver};
-use super::wire::{File, Message};
+use super::wire::{File, Light, Message};
 use crate::connectors::bundle::attachments::sha256_of;
 use crate::connectors::{Located, Record};
 use crate::core::model::{Attachment, Membership, Post, Reaction};
@@ -221,46 +221,64 @@ impl Content {
         let Some(bytes) = self.archive.read(&rel)? else {
             return Ok(());
         };
-        let messages = day::parse(&self.archive, &rel, &bytes)?;
-        for (n, m) in day::posts_in_order(&messages) {
-            let origin = format!("{rel}#{n}");
-            let ts = m.ts.as_deref().unwrap_or_default();
-            let id = post_id(conv, ts);
-            match self.stage {
-                Stage::Posts => {
+        match self.stage {
+            Stage::Posts => {
+                let text = day::utf8(&self.archive, &rel, &bytes)?;
+                let messages = day::parse(&self.archive, &rel, text)?;
+                for (n, m) in day::posts_in_order(&messages) {
+                    let id = post_id(conv, m.ts.as_deref().unwrap_or_default());
                     let post = self.post(meta, conv, m, id);
                     self.queue.push_back(Located {
-                        origin,
+                        origin: format!("{rel}#{n}"),
                         record: Record::Post(post),
                     });
                 }
-                Stage::Reactions => {
-                    let mut seen: Vec<(String, String)> = Vec::new();
-                    for r in &m.reactions {
-                        let emoji = emoji::from_slack(&r.name);
-                        for u in &r.users {
-                            let user = meta.key_for(u);
-                            if seen.iter().any(|(su, se)| *su == user && *se == emoji) {
-                                continue;
-                            }
-                            seen.push((user.clone(), emoji.clone()));
-                            let reaction = Reaction {
-                                post: id.clone(),
-                                user,
-                                emoji: emoji.clone(),
-                                created_at: None,
-                            };
-                            self.queue.push_back(Located {
-                                origin: origin.clone(),
-                                record: Record::Reaction(reaction),
-                            });
-                        }
-                    }
-                }
-                _ => self.attachments(m, &id, &origin)?,
             }
+            // A day file that does not mention the key has nothing for these passes.
+            Stage::Reactions if day::mentions(&bytes, b"\"reactions\"") => {
+                let text = day::utf8(&self.archive, &rel, &bytes)?;
+                let messages = day::parse_light(&self.archive, &rel, text)?;
+                for (n, m) in day::posts_in_order(&messages) {
+                    let id = post_id(conv, m.ts.as_deref().unwrap_or_default());
+                    self.reactions(meta, m, &id, &format!("{rel}#{n}"));
+                }
+            }
+            Stage::Attachments if day::mentions(&bytes, b"\"file") => {
+                let text = day::utf8(&self.archive, &rel, &bytes)?;
+                let messages = day::parse_light(&self.archive, &rel, text)?;
+                for (n, m) in day::posts_in_order(&messages) {
+                    let id = post_id(conv, m.ts.as_deref().unwrap_or_default());
+                    self.attachments(m, &id, &format!("{rel}#{n}"))?;
+                }
+            }
+            _ => {}
         }
         Ok(())
+    }
+
+    /// One reaction per person and emoji (`+1` and `thumbsup` are the same 👍).
+    fn reactions(&mut self, meta: &Meta, m: &Light, post: &str, origin: &str) {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for r in &m.reactions {
+            let emoji = emoji::from_slack(&r.name);
+            for u in &r.users {
+                let user = meta.key_for(u);
+                if seen.iter().any(|(su, se)| *su == user && *se == emoji) {
+                    continue;
+                }
+                seen.push((user.clone(), emoji.clone()));
+                let reaction = Reaction {
+                    post: post.to_string(),
+                    user,
+                    emoji: emoji.clone(),
+                    created_at: None,
+                };
+                self.queue.push_back(Located {
+                    origin: origin.to_string(),
+                    record: Record::Reaction(reaction),
+                });
+            }
+        }
     }
 
     fn post(&mut self, meta: &Meta, conv: &Conversation, m: &Message, id: String) -> Post {
@@ -348,7 +366,7 @@ impl Content {
         self.export.listing.uploads.get(f.id.as_deref()?)
     }
 
-    fn attachments(&mut self, m: &Message, post: &str, origin: &str) -> Result<()> {
+    fn attachments(&mut self, m: &Light, post: &str, origin: &str) -> Result<()> {
         let mut done: Vec<&str> = Vec::new();
         for f in m.shared_files() {
             let (Some(file_id), Some(rel)) = (f.id.as_deref(), self.upload_of(f).cloned()) else {

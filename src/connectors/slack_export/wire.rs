@@ -70,9 +70,11 @@ pub struct Text {
 }
 
 /// One message of a day file (`general/2024-03-01.json` is an array of these).
-/// Strings borrow from the file's bytes when they hold no escapes.
+/// Strings borrow from the file's bytes when they hold no escapes. `T` is the type of
+/// `text`: the passes that do not convert text use [`Light`], which skips it unread.
 #[derive(Debug, Deserialize)]
-pub struct Message<'a> {
+#[serde(bound(deserialize = "T: Deserialize<'de> + Default"))]
+pub struct Message<'a, T = Cow<'a, str>> {
     #[serde(default, borrow)]
     pub subtype: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -84,8 +86,8 @@ pub struct Message<'a> {
     /// The name a `bot_message` was posted under.
     #[serde(default, borrow)]
     pub username: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    pub text: Cow<'a, str>,
+    #[serde(default)]
+    pub text: T,
     #[serde(default, borrow)]
     pub thread_ts: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -163,7 +165,10 @@ pub struct UserProfile<'a> {
     pub real_name: Option<Cow<'a, str>>,
 }
 
-impl Message<'_> {
+/// A message read without its text (about twice as fast to parse).
+pub type Light<'a> = Message<'a, serde::de::IgnoredAny>;
+
+impl<T> Message<'_, T> {
     pub fn subtype(&self) -> &str {
         self.subtype.as_deref().unwrap_or("")
     }

@@ -169,7 +169,7 @@ fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
 pub fn is_safe_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with(['/', '\\'])
-        && !(name.len() >= 2 && name.as_bytes()[1] == b':')
+        && (name.len() < 2 || name.as_bytes()[1] != b':')
         && !name.contains('\0')
         && name.split(['/', '\\']).all(|c| c != "..")
 }
@@ -196,7 +196,14 @@ mod tests {
 
     #[test]
     fn unsafe_names_are_detected() {
-        for bad in ["../x", "a/../../x", "/etc/passwd", "\\x", "C:/x", "a\\..\\b"] {
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "\\x",
+            "C:/x",
+            "a\\..\\b",
+        ] {
             assert!(!is_safe_name(bad), "{bad}");
         }
         for good in ["Users.csv", "files/12 été.pdf", "files/a..b.txt"] {

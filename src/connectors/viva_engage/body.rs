@@ -86,7 +86,10 @@ pub fn replace_mentions(body: &str, key_of: impl Fn(&str) -> String) -> (String,
     while let Some(i) = rest.find("[[user:") {
         let after = &rest[i + "[[user:".len()..];
         match after.find("]]") {
-            Some(end) if !after[..end].is_empty() && after[..end].bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            Some(end)
+                if !after[..end].is_empty()
+                    && after[..end].bytes().all(|b| b.is_ascii_alphanumeric()) =>
+            {
                 out.push_str(&rest[..i]);
                 let key = key_of(&after[..end]);
                 out.push('@');
@@ -150,7 +153,10 @@ pub fn parse_time(s: &str) -> Option<Timestamp> {
 }
 
 pub fn is_true(s: &str) -> bool {
-    matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "t")
+    matches!(
+        s.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "t"
+    )
 }
 
 #[cfg(test)]
@@ -165,7 +171,10 @@ mod tests {
         assert_eq!(a.files, ["42", "43"]);
         assert_eq!(
             a.links,
-            [("https://ex.com/a?b=1".to_string(), Some("Été [x]".to_string()))]
+            [(
+                "https://ex.com/a?b=1".to_string(),
+                Some("Été [x]".to_string())
+            )]
         );
         assert_eq!(parse_attachments(""), AttachmentRefs::default());
     }

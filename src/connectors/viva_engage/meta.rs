@@ -44,7 +44,10 @@ pub fn placeholder_user(user_id: &str) -> User {
 /// Users.csv: `id, name, email, job_title, location, department, joined_at, deleted_at,
 /// suspended_at, state, …`. The key is the email's local part (Yammer has no user
 /// names), else `yammer-<id>`; a key taken twice gets `-<id>` appended.
-pub fn read_users(file: &str, input: &mut dyn Read) -> Result<(Vec<(String, User)>, Vec<String>)> {
+/// Users with their origins, and warnings.
+pub type UsersRead = (Vec<(String, User)>, Vec<String>);
+
+pub fn read_users(file: &str, input: &mut dyn Read) -> Result<UsersRead> {
     let mut t = Table::open(file, input, &["id"])?;
     let mut out = Vec::new();
     let mut warnings = Vec::new();
@@ -124,7 +127,11 @@ pub fn read_groups(
         let name = row.required("name")?.to_string();
         let mut key = slug(&name);
         if key.is_empty() || !taken.insert(key.clone()) {
-            key = if key.is_empty() { format!("group-{id}") } else { format!("{key}-{id}") };
+            key = if key.is_empty() {
+                format!("group-{id}")
+            } else {
+                format!("{key}-{id}")
+            };
             taken.insert(key.clone());
         }
         let mut c = Community {

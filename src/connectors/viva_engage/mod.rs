@@ -96,7 +96,8 @@ impl Export {
         let groups = match &groups_csv {
             Some(g) => archive.with_reader(g, |r| meta::read_groups(g, r, &user_keys))?,
             None => {
-                warnings.push("Groups.csv is missing: group messages get placeholder groups".into());
+                warnings
+                    .push("Groups.csv is missing: group messages get placeholder groups".into());
                 Vec::new()
             }
         };
@@ -116,8 +117,9 @@ impl Export {
             Some(f) => archive.with_reader(f, |r| stage::stage_files(&db, f, r))?,
             None => 0,
         };
-        let summary =
-            archive.with_reader(&messages_csv, |r| stage::stage_messages(&mut db, &meta, &messages_csv, r))?;
+        let summary = archive.with_reader(&messages_csv, |r| {
+            stage::stage_messages(&mut db, &meta, &messages_csv, r)
+        })?;
         drop(db);
         let files_index = stage::index_files_folder(&files);
         Ok(Export {

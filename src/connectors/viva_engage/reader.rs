@@ -70,7 +70,11 @@ impl Content {
                 "{} deleted message(s) left out: {}{}",
                 s.deleted,
                 s.deleted_sample.join(", "),
-                if s.deleted as usize > s.deleted_sample.len() { ", …" } else { "" }
+                if s.deleted as usize > s.deleted_sample.len() {
+                    ", …"
+                } else {
+                    ""
+                }
             );
         }
         for w in &export.meta.warnings {
@@ -182,7 +186,10 @@ impl Content {
         } else {
             ""
         };
-        let (c, t, s) = self.cursor.clone().unwrap_or((String::new(), i64::MIN, i64::MIN));
+        let (c, t, s) = self
+            .cursor
+            .clone()
+            .unwrap_or((String::new(), i64::MIN, i64::MIN));
         let sql = format!(
             "SELECT seq, id, thread_id, replied_to, community, sender, body, attachments, \
              created, origin FROM msgs WHERE deleted = 0 {files_only} \
@@ -381,9 +388,7 @@ pub fn media_type(name: &str) -> &'static str {
         Some("xls") => "application/vnd.ms-excel",
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         Some("ppt") => "application/vnd.ms-powerpoint",
-        Some("pptx") => {
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-        }
+        Some("pptx") => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         _ => "application/octet-stream",
     }
 }

@@ -113,7 +113,9 @@ pub fn stage_messages(
         )?;
         while let Some(row) = t.next_row()? {
             let id = row.required("id")?;
-            let thread = Some(row.get("thread_id")).filter(|t| !t.is_empty()).unwrap_or(id);
+            let thread = Some(row.get("thread_id"))
+                .filter(|t| !t.is_empty())
+                .unwrap_or(id);
             let sender = row.required("sender_id")?;
             let created_raw = row.required("created_at")?;
             let created = parse_time(created_raw).ok_or_else(|| {
@@ -126,7 +128,11 @@ pub fn stage_messages(
             let private = is_true(row.get("in_private_conversation"));
             let participants = row.get("participants");
             let mut referenced: Vec<&str> = vec![sender];
-            for p in participants.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            for p in participants
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
                 let Some(uid) = p.strip_prefix("user:") else {
                     return Err(row.error("participants", format!("\"{p}\" is not user:ID")));
                 };
@@ -239,7 +245,10 @@ fn group_private_conversations(db: &Connection, meta: &Meta) -> Result<()> {
         }
         let (_, ids) = current.get_or_insert_with(|| (thread, BTreeSet::new()));
         ids.insert(sender);
-        for p in participants.split(',').filter_map(|p| p.trim().strip_prefix("user:")) {
+        for p in participants
+            .split(',')
+            .filter_map(|p| p.trim().strip_prefix("user:"))
+        {
             ids.insert(p.to_string());
         }
     }
@@ -283,7 +292,10 @@ pub fn locate(
 pub fn index_files_folder(all: &[String]) -> std::collections::HashMap<String, String> {
     let mut out = std::collections::HashMap::new();
     for f in all {
-        let Some(name) = f.strip_prefix("files/").or_else(|| f.strip_prefix("Files/")) else {
+        let Some(name) = f
+            .strip_prefix("files/")
+            .or_else(|| f.strip_prefix("Files/"))
+        else {
             continue;
         };
         let stem = Path::new(name)

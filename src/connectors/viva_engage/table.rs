@@ -12,6 +12,8 @@ pub struct Table<'r> {
     reader: csv::Reader<QuoteCheck<&'r mut dyn Read>>,
     columns: HashMap<String, usize>,
     record: csv::StringRecord,
+    /// Blank lines passed so far (the csv crate skips them without counting them).
+    blank_lines: u64,
 }
 
 /// One data row, with what is needed to name it in an error.
@@ -34,11 +36,16 @@ impl<'r> Table<'r> {
             .read_record(&mut header)
             .map_err(|e| csv_error(file, e))?;
         if !got {
-            return Err(Error::invalid_at(file, 1, None, "the file is empty (no header row)").into());
+            return Err(
+                Error::invalid_at(file, 1, None, "the file is empty (no header row)").into(),
+            );
         }
         let mut columns = HashMap::new();
         for (i, name) in header.iter().enumerate() {
-            let name = name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
+            let name = name
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_ascii_lowercase();
             columns.entry(name).or_insert(i);
         }
         for r in required {
@@ -57,6 +64,7 @@ impl<'r> Table<'r> {
             reader,
             columns,
             record: csv::StringRecord::new(),
+            blank_lines: 0,
         })
     }
 
@@ -86,7 +94,29 @@ impl<'r> Table<'r> {
             if self.record.len() == 1 && self.record[0].is_empty() {
                 continue;
             }
-            let line = self.record.position().map_or(0, csv::Position::line);
+            let pos = self.record.position();
+            let byte = pos.map_or(0, csv::Position::byte);
+            self.blank_lines += self.reader.get_mut().blank_lines_before(byte);
+            let line = pos.map_or(0, csv::Position::line) + self.blank_lines;
+            // A quote still open that opened within this row swallowed the rest of the
+            // file into its last field (a quote opened in a later row is read-ahead).
+            let end_line = line
+                + self
+                    .record
+                    .iter()
+                    .map(|f| f.matches('\n').count() as u64)
+                    .sum::<u64>();
+            if let Some(open) = self.reader.get_ref().open_quote_line() {
+                if open <= end_line {
+                    return Err(Error::invalid_at(
+                        &self.file,
+                        open,
+                        None,
+                        "unbalanced quotes: a quoted field opened here is never closed",
+                    )
+                    .into());
+                }
+            }
             return Ok(Some(Row {
                 file: &self.file,
                 columns: &self.columns,
@@ -152,10 +182,16 @@ fn csv_error(file: &str, e: csv::Error) -> anyhow::Error {
 /// quoted field to the end of the file (swallowing every later row). In RFC 4180 every
 /// quote pairs up, escaped quotes (`""`) included, so an odd count at the end means one
 /// was never closed; the line where the last one opened is reported.
+///
+/// It also notes where blank lines outside quotes are, so that rows keep their physical
+/// line numbers.
 pub struct QuoteCheck<R> {
     inner: R,
     line: u64,
     open_at: Option<u64>,
+    pos: u64,
+    at_line_start: bool,
+    blanks: std::collections::VecDeque<u64>,
 }
 
 impl<R> QuoteCheck<R> {
@@ -164,7 +200,21 @@ impl<R> QuoteCheck<R> {
             inner,
             line: 1,
             open_at: None,
+            pos: 0,
+            at_line_start: false,
+            blanks: Default::default(),
         }
+    }
+
+    /// How many blank lines start at or before byte `offset` (the csv crate places a row
+    /// after blank lines at the first of them) and were not counted yet.
+    fn blank_lines_before(&mut self, offset: u64) -> u64 {
+        let mut n = 0;
+        while self.blanks.front().is_some_and(|&b| b <= offset) {
+            self.blanks.pop_front();
+            n += 1;
+        }
+        n
     }
 
     fn open_quote_line(&self) -> Option<u64> {
@@ -181,11 +231,20 @@ impl<R: Read> Read for QuoteCheck<R> {
                     self.open_at = match self.open_at {
                         Some(_) => None,
                         None => Some(self.line),
-                    }
+                    };
+                    self.at_line_start = false;
                 }
-                b'\n' => self.line += 1,
-                _ => {}
+                b'\n' => {
+                    if self.at_line_start && self.open_at.is_none() {
+                        self.blanks.push_back(self.pos);
+                    }
+                    self.line += 1;
+                    self.at_line_start = true;
+                }
+                b'\r' => {}
+                _ => self.at_line_start = false,
             }
+            self.pos += 1;
         }
         Ok(n)
     }
@@ -216,7 +275,10 @@ mod tests {
         let e = rows("id,body\n1,x\n2\n").unwrap_err().to_string();
         assert!(e.starts_with("Messages.csv:3:"), "{e}");
         let e = rows("id,body\n1,\"x\n2,y\n").unwrap_err().to_string();
-        assert!(e.contains("Messages.csv:2") && e.contains("unbalanced"), "{e}");
+        assert!(
+            e.contains("Messages.csv:2") && e.contains("unbalanced"),
+            "{e}"
+        );
         let e = rows("body\nx\n").unwrap_err().to_string();
         assert!(e.contains("field \"id\""), "{e}");
     }

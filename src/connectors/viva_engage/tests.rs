@@ -18,10 +18,14 @@ fn records() -> Vec<Record> {
 #[test]
 fn posts_come_in_time_order_per_community_after_metadata() {
     let recs = records();
-    let first_post = recs.iter().position(|r| matches!(r, Record::Post(_))).unwrap();
-    assert!(recs[..first_post]
+    let first_post = recs
         .iter()
-        .all(|r| matches!(r, Record::User(_) | Record::Community(_) | Record::Membership(_))));
+        .position(|r| matches!(r, Record::Post(_)))
+        .unwrap();
+    assert!(recs[..first_post].iter().all(|r| matches!(
+        r,
+        Record::User(_) | Record::Community(_) | Record::Membership(_)
+    )));
     let posts: Vec<&Post> = recs
         .iter()
         .filter_map(|r| match r {
@@ -31,7 +35,12 @@ fn posts_come_in_time_order_per_community_after_metadata() {
         .collect();
     for w in posts.windows(2) {
         if w[0].community == w[1].community {
-            assert!(w[0].created_at <= w[1].created_at, "{} before {}", w[0].id, w[1].id);
+            assert!(
+                w[0].created_at <= w[1].created_at,
+                "{} before {}",
+                w[0].id,
+                w[1].id
+            );
         }
     }
     // Each community's posts are contiguous.
