@@ -4,6 +4,7 @@
 //! `deactivate` and unarchives as `reactivate`, while each change's `action` says
 //! `archive` / `unarchive`.
 
+use super::plan_view::{fields_json, status, summary_head};
 use super::printer::{or_dash, Format, Printer};
 use crate::connectors::{CommunitySet, ItemResult};
 use crate::core::model::Community;
@@ -70,14 +71,6 @@ fn summary(plan: &CommunityPlan, results: Option<&[ItemResult]>) -> Summary {
     }
 }
 
-fn status(results: Option<&[ItemResult]>, i: usize) -> (&'static str, Option<&str>) {
-    match results.map(|r| &r[i]) {
-        None => ("planned", None),
-        Some(Ok(())) => ("applied", None),
-        Some(Err(e)) => ("failed", Some(e.as_str())),
-    }
-}
-
 /// The plan (and, after applying, each change's outcome) in the chosen format.
 pub fn apply(printer: &Printer, view: &ApplyView<'_>) -> io::Result<()> {
     let plan = view.plan;
@@ -95,11 +88,7 @@ pub fn apply(printer: &Printer, view: &ApplyView<'_>) -> io::Result<()> {
                     ChangeJson {
                         action: c.action,
                         key: &c.key,
-                        fields: c
-                            .fields
-                            .iter()
-                            .map(|f| (f.field.as_str(), [f.old.as_deref(), f.new.as_deref()]))
-                            .collect(),
+                        fields: fields_json(&c.fields),
                         members: Members {
                             add: &c.add_members,
                             remove: &c.remove_members,
@@ -185,11 +174,7 @@ fn summary_line(plan: &CommunityPlan, dry_run: bool, results: Option<&[ItemResul
     let s = summary(plan, results);
     let adds: usize = plan.changes.iter().map(|c| c.add_members.len()).sum();
     let removes: usize = plan.changes.iter().map(|c| c.remove_members.len()).sum();
-    let head = match (dry_run, results) {
-        (_, Some(_)) => "Applied:",
-        (false, None) if plan.changes.is_empty() => "No changes:",
-        _ => "Plan:",
-    };
+    let head = summary_head(dry_run, results.is_some(), plan.changes.is_empty());
     let mut line = format!(
         "{head} {} to create, {} to update, {} to archive, {} to unarchive, {} unchanged; \
          {adds} memberships to add, {removes} to remove",

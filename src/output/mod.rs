@@ -4,6 +4,7 @@
 pub mod communities;
 pub mod content;
 pub mod copy;
+pub mod plan_view;
 pub mod printer;
 pub mod progress;
 pub mod users;

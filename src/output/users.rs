@@ -1,5 +1,6 @@
 //! Rendering of user plans and user lists.
 
+use super::plan_view::{fields_json, status, summary_head};
 use super::printer::{or_dash, Format, Printer};
 use crate::connectors::ItemResult;
 use crate::core::model::{User, USER_FIELDS};
@@ -50,14 +51,6 @@ fn summary(plan: &UserPlan, results: Option<&[ItemResult]>) -> Summary {
     }
 }
 
-fn status(results: Option<&[ItemResult]>, i: usize) -> (&'static str, Option<&str>) {
-    match results.map(|r| &r[i]) {
-        None => ("planned", None),
-        Some(Ok(())) => ("applied", None),
-        Some(Err(e)) => ("failed", Some(e.as_str())),
-    }
-}
-
 /// The plan (and, after applying, each change's outcome) in the chosen format.
 pub fn sync(
     printer: &Printer,
@@ -90,11 +83,7 @@ pub fn sync_with(
                     ChangeJson {
                         action: c.action,
                         key: &c.key,
-                        fields: c
-                            .fields
-                            .iter()
-                            .map(|f| (f.field.as_str(), [f.old.as_deref(), f.new.as_deref()]))
-                            .collect(),
+                        fields: fields_json(&c.fields),
                         status,
                         error,
                     }
@@ -156,12 +145,7 @@ pub fn plan_to_stderr(plan: &UserPlan) {
 
 fn summary_line(plan: &UserPlan, dry_run: bool, results: Option<&[ItemResult]>) -> String {
     let s = summary(plan, results);
-    let head = match (dry_run, results) {
-        (_, Some(_)) => "Applied:",
-        (true, None) => "Plan:",
-        (false, None) if plan.changes.is_empty() => "No changes:",
-        (false, None) => "Plan:",
-    };
+    let head = summary_head(dry_run, results.is_some(), plan.changes.is_empty());
     let mut line = format!(
         "{head} {} to create, {} to update, {} to deactivate, {} to reactivate, {} unchanged",
         s.create, s.update, s.deactivate, s.reactivate, s.unchanged

@@ -200,6 +200,61 @@ impl Client {
         }
     }
 
+    /// Uploads bytes to the media repository as the application service acting as `user`;
+    /// answers the `mxc://` URI. A POST: retried only on connection failures before the
+    /// request was sent (a repeated upload would only leave an unused copy).
+    pub async fn upload(
+        &self,
+        user: &str,
+        name: &str,
+        media_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<String> {
+        let path = "/_matrix/media/v3/upload";
+        let token = self.as_token.as_ref().ok_or_else(|| {
+            Error::usage(format!(
+                "{}: uploading files needs the application-service token \
+                 (ESNCTL_MATRIX_AS_TOKEN, or as_token_env / as_token_file in the profile)",
+                self.label
+            ))
+        })?;
+        let mut url = url::Url::parse(&format!("{}{path}", self.base))
+            .map_err(|e| Error::runtime(format!("{}: bad request path {path}: {e}", self.label)))?;
+        url.query_pairs_mut()
+            .append_pair("filename", name)
+            .append_pair("user_id", user);
+        let build = || {
+            self.http
+                .post(url.clone())
+                .bearer_auth(token.expose_secret())
+                .header(reqwest::header::CONTENT_TYPE, media_type)
+                .body(bytes.clone())
+        };
+        let response = match http::send(build, false, &self.policy, &self.stats).await {
+            Ok(r) | Err(SendError::Status(r)) => r,
+            Err(e @ SendError::Transport { .. }) => {
+                return Err(Error::new(
+                    Kind::Unavailable,
+                    format!("{}: POST {path}: {e}", self.label),
+                )
+                .into())
+            }
+        };
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if status.is_success() {
+            if let Some(uri) = body["content_uri"].as_str() {
+                return Ok(uri.to_string());
+            }
+        }
+        let m = MatrixError {
+            status,
+            errcode: body["errcode"].as_str().unwrap_or("").to_string(),
+            error: body["error"].as_str().unwrap_or("no content_uri").to_string(),
+        };
+        Err(self.error_of(path, m).into())
+    }
+
     pub fn error_of(&self, path: &str, m: MatrixError) -> Error {
         let kind = match (m.status.as_u16(), m.errcode.as_str()) {
             (_, "M_UNKNOWN_TOKEN" | "M_MISSING_TOKEN") | (401, _) => Kind::Auth,
