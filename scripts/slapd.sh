@@ -24,9 +24,9 @@
 # ESNCTL_SERVICES_DIR (default <repo>/target/services).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-readonly ROOT
-readonly SERVICES_DIR=${ESNCTL_SERVICES_DIR:-$ROOT/target/services}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+svc_init slapd "$@"
 readonly FIXTURES=$ROOT/tests/fixtures/ldap
 readonly BASE_DN='dc=durand-fils,dc=fr'
 readonly ADMIN_DN="cn=admin,$BASE_DN"
@@ -35,92 +35,27 @@ readonly POLICY_DN="cn=default-ppolicy,ou=services,$BASE_DN"
 # Absolute paths: /usr/sbin is not always on a non-login PATH.
 readonly SLAPD=/usr/sbin/slapd SLAPADD=/usr/sbin/slapadd SLAPPASSWD=/usr/sbin/slappasswd
 
-cmd=${1:-}
-name=${2:-test}
-[[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || { echo "slapd.sh: bad NAME '$name'" >&2; exit 2; }
-dir=$SERVICES_DIR/slapd-$name
-
-log() { printf 'slapd.sh[%s]: %s\n' "$name" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-# Alive and not a zombie: a stopped server we no longer parent waits as a zombie until
-# PID 1 reaps it, which can take a second, and kill -0 still succeeds on it.
-alive() {
-  local st
-  { read -r st <"/proc/$1/stat"; } 2>/dev/null || return 1
-  st=${st##*) }
-  [[ ${st:0:1} != Z ]]
-}
-elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
-
-usage() {
-  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
-}
-
 # --- packages ---------------------------------------------------------------------------
 
-have_packages() {
-  local p
-  for p in slapd ldap-utils openssl; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' || return 1
-  done
-}
-
 ensure_packages() {
-  have_packages && return 0
-  [[ $EUID -eq 0 ]] || die "slapd/ldap-utils/openssl missing and not root: install them first"
-  mkdir -p "$SERVICES_DIR"
-  # Parallel starts on a fresh machine: one installs, the others wait (apt-get itself
-  # fails at once on the dpkg lock instead of waiting).
-  local lock=/run/lock/esnctl-apt.lock
-  [[ -d /run/lock ]] || lock=/tmp/esnctl-apt.lock
-  exec 8>"$lock"
-  flock -w 900 8 || die "timed out waiting for $lock"
-  if have_packages; then exec 8>&-; return 0; fi
-
-  local aptlog=$SERVICES_DIR/apt-install.log t0=$EPOCHREALTIME was_running=0
+  have_packages slapd ldap-utils openssl && return 0
+  local was_running=0 syspid
   [[ -s /run/slapd/slapd.pid ]] && was_running=1
-  log "installing slapd ldap-utils openssl (log: $aptlog)"
-  local apt=(apt-get -o DPkg::Lock::Timeout=600 -y)
-  apt_install() {
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends \
-      slapd ldap-utils openssl >>"$aptlog" 2>&1
-  }
-  # An empty package cache (fresh image) makes every install fail: update first then only.
-  if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
-    "${apt[@]}" update >>"$aptlog" 2>&1 || true
-  fi
-  if ! apt_install; then
-    "${apt[@]}" update >>"$aptlog" 2>&1 || true
-    apt_install || { tail -n 20 "$aptlog" >&2; die "apt-get install failed"; }
-  fi
-  log "installed in $(elapsed "$t0") s"
+  apt_install slapd ldap-utils openssl
   # Debconf may have started the system slapd (port 389) we just installed; nothing here
   # uses it, so stop it rather than leave a stray daemon. Never touch one that was there.
   if [[ $was_running -eq 0 && -s /run/slapd/slapd.pid ]]; then
-    local syspid
     syspid=$(<"/run/slapd/slapd.pid")
     if [[ $syspid =~ ^[0-9]+$ ]] && kill -0 "$syspid" 2>/dev/null; then
       log "stopping the system slapd started by the package (pid $syspid)"
       kill -TERM "$syspid" 2>/dev/null || true
     fi
   fi
-  exec 8>&-
 }
 
 # --- instance state ---------------------------------------------------------------------
 
-# PID of this instance's slapd if it is alive, else nothing. Checks the command line so a
-# recycled PID of an unrelated process is never taken for (or killed as) ours.
-running_pid() {
-  local pid
-  [[ -s $dir/slapd.pid ]] || return 1
-  pid=$(<"$dir/slapd.pid")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir/slapd.conf" || return 1
-  echo "$pid"
-}
+running_pid() { live_pid "$dir/slapd.pid" -F "$dir/slapd.conf"; }
 
 ldap_answers() { # URL [-ZZ] -> 0 when a bind as the service account and a search succeed
   # timeout: if another process won the port race, its listener may never answer.
@@ -129,24 +64,7 @@ ldap_answers() { # URL [-ZZ] -> 0 when a bind as the service account and a searc
     -w "$bind_pw" -b "$BASE_DN" -s base dn >/dev/null 2>&1
 }
 
-stop_instance() {
-  local pid i
-  if ! pid=$(running_pid); then
-    rm -f "$dir/env"
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 200; i++)); do # slapd flushes and exits in well under a second
-    alive "$pid" || break
-    sleep 0.1
-  done
-  if alive "$pid"; then
-    log "slapd $pid ignored SIGTERM for 20 s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$dir/env" "$dir/slapd.pid"
-  log "stopped (pid $pid)"
-}
+stop_instance() { stop_server 20 slapd "$dir/slapd.pid"; } # slapd exits in well under 1 s
 
 # --- creation ---------------------------------------------------------------------------
 
@@ -272,43 +190,23 @@ pwdMaxFailure: 0
 EOF
 }
 
-# Sets REPLY to a port below the kernel's ephemeral range (32768+), so outgoing connections
-# never hold it, that nobody listens on and that this run has not tried yet. Only a guess:
-# slapd's own bind is the real test, and start retries on EADDRINUSE.
-tried_ports=" "
-pick_port() {
-  local p i
-  for ((i = 0; i < 100; i++)); do
-    p=$((20000 + RANDOM % 12000))
-    [[ $tried_ports == *" $p "* ]] && continue
-    tried_ports+="$p "
-    # Nothing listening => connection refused at once.
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      REPLY=$p
-      return 0
-    fi
-  done
-  die "no free port found"
+# Two ports (LDAP, LDAPS); slapd -d stays in the foreground, so $! is slapd itself, and
+# logs to slapd.log.
+launch_server() {
+  free_port && port=$REPLY
+  free_port && sport=$REPLY
+  # setsid: own session, so Ctrl-C in the caller's terminal or the end of a CI step's
+  # process group does not take slapd down. fd 9 (our lock) must not leak into it.
+  setsid "$SLAPD" -f "$dir/slapd.conf" -h "ldap://127.0.0.1:$port/ ldaps://127.0.0.1:$sport/" \
+    -d "${SLAPD_DEBUG:-stats}" </dev/null >>"$dir/slapd.log" 2>&1 9>&- &
+  pid=$!
 }
 
-write_env() {
-  local port=$1 sport=$2 pid=$3 out=$4
-  cat >"$out" <<EOF
-LDAP_URL=ldap://127.0.0.1:$port
-LDAPS_URL=ldaps://127.0.0.1:$sport
-LDAP_BASE_DN=$BASE_DN
-LDAP_ADMIN_DN=$ADMIN_DN
-LDAP_ADMIN_PASSWORD=$admin_pw
-LDAP_BIND_DN=$BIND_DN
-LDAP_BIND_PASSWORD=$bind_pw
-LDAP_CA_FILE=$dir/tls/ca.crt
-LDAP_PID=$pid
-EOF
-}
+server_answers() { ldap_answers "ldap://127.0.0.1:$port"; }
 
 start_instance() {
-  local pid t0=$EPOCHREALTIME
-  if pid=$(running_pid) && [[ -s $dir/env ]]; then
+  local pid port sport t0=$EPOCHREALTIME
+  if is_up; then
     cat "$dir/env"
     return 0
   fi
@@ -321,8 +219,8 @@ start_instance() {
   mkdir -p "$dir/data"
   chmod 700 "$dir"
 
-  admin_pw=$(openssl rand -hex 16)
-  bind_pw=$(openssl rand -hex 16)
+  admin_pw=$(random_hex 16)
+  bind_pw=$(random_hex 16)
   make_tls
   write_config "$("$SLAPPASSWD" -h '{SSHA}' -s "$admin_pw")"
   write_service_account "$("$SLAPPASSWD" -h '{SSHA}' -s "$bind_pw")"
@@ -339,35 +237,7 @@ start_instance() {
       || { tail -n 20 "$dir/slapadd.log" >&2; die "slapadd failed on $f (see $dir/slapadd.log)"; }
   done
 
-  local attempt port sport i
-  for ((attempt = 1; attempt <= 5; attempt++)); do
-    pick_port && port=$REPLY
-    pick_port && sport=$REPLY
-    # setsid: own session, so Ctrl-C in the caller's terminal or the end of a CI step's
-    # process group does not take slapd down. -d keeps it in the foreground (so $! is
-    # slapd itself) and sends its log to slapd.log; fd 9 (our lock) must not leak into it.
-    setsid "$SLAPD" -f "$dir/slapd.conf" -h "ldap://127.0.0.1:$port/ ldaps://127.0.0.1:$sport/" \
-      -d "${SLAPD_DEBUG:-stats}" </dev/null >>"$dir/slapd.log" 2>&1 9>&- &
-    pid=$!
-    for ((i = 0; i < 300; i++)); do # up to 30 s
-      kill -0 "$pid" 2>/dev/null || break
-      ldap_answers "ldap://127.0.0.1:$port" && break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      ldap_answers "ldap://127.0.0.1:$port" || { kill -KILL "$pid"; die "slapd did not answer in 30 s (see $dir/slapd.log)"; }
-      break
-    fi
-    wait "$pid" 2>/dev/null || true
-    if grep -q 'Address already in use' "$dir/slapd.log"; then
-      log "port taken (attempt $attempt), retrying"
-      : >"$dir/slapd.log"
-      continue
-    fi
-    tail -n 20 "$dir/slapd.log" >&2
-    die "slapd exited at start (see $dir/slapd.log)"
-  done
-  ((attempt <= 5)) || die "could not bind a port after 5 attempts"
+  start_server slapd 30 "$dir/slapd.log"
 
   # Fail now, not in a test, if TLS is broken: LDAPS and StartTLS with the CA.
   if ! ldap_answers "ldaps://127.0.0.1:$sport" || ! ldap_answers "ldap://127.0.0.1:$port" -ZZ; then
@@ -376,32 +246,17 @@ start_instance() {
   fi
   [[ $(<"$dir/slapd.pid") == "$pid" ]] || log "warning: pidfile $(<"$dir/slapd.pid") != started pid $pid"
 
-  write_env "$port" "$sport" "$pid" "$dir/env.pending"
-  chmod 600 "$dir/env.pending"
-  mv "$dir/env.pending" "$dir/env"
-  log "started pid $pid on ldap://127.0.0.1:$port ldaps://127.0.0.1:$sport in $(elapsed "$t0") s (log: $dir/slapd.log)"
-  cat "$dir/env"
+  publish_env "$pid" "ldap://127.0.0.1:$port ldaps://127.0.0.1:$sport" "$t0" "$dir/slapd.log" <<EOF
+LDAP_URL=ldap://127.0.0.1:$port
+LDAPS_URL=ldaps://127.0.0.1:$sport
+LDAP_BASE_DN=$BASE_DN
+LDAP_ADMIN_DN=$ADMIN_DN
+LDAP_ADMIN_PASSWORD=$admin_pw
+LDAP_BIND_DN=$BIND_DN
+LDAP_BIND_PASSWORD=$bind_pw
+LDAP_CA_FILE=$dir/tls/ca.crt
+LDAP_PID=$pid
+EOF
 }
 
-# --- main -------------------------------------------------------------------------------
-
-case $cmd in
-  start | stop | env | status) ;;
-  *) usage ;;
-esac
-mkdir -p "$SERVICES_DIR"
-# One operation per instance at a time; different NAMEs run in parallel.
-exec 9>"$SERVICES_DIR/slapd-$name.lock"
-flock -w 300 9 || die "another slapd.sh holds $SERVICES_DIR/slapd-$name.lock"
-
-case $cmd in
-  start) start_instance ;;
-  stop) stop_instance ;;
-  env)
-    if ! running_pid >/dev/null || [[ ! -s $dir/env ]]; then
-      die "not running (scripts/slapd.sh start $name)"
-    fi
-    cat "$dir/env"
-    ;;
-  status) running_pid >/dev/null ;;
-esac
+svc_main 300

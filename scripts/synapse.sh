@@ -31,94 +31,20 @@
 # Versions: scripts/synapse-requirements.txt.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-readonly ROOT
-readonly SERVICES_DIR=${ESNCTL_SERVICES_DIR:-$ROOT/target/services}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+svc_init synapse "$@"
 readonly VENV=${ESNCTL_SYNAPSE_VENV:-$ROOT/target/venv-synapse}
 readonly REQUIREMENTS=$ROOT/scripts/synapse-requirements.txt
 readonly SERVER_NAME=localhost
 readonly ADMIN_LOCALPART=esnctl-admin
 
-cmd=${1:-}
-name=${2:-test}
-[[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || { echo "synapse.sh: bad NAME '$name'" >&2; exit 2; }
-dir=$SERVICES_DIR/synapse-$name
-
-log() { printf 'synapse.sh[%s]: %s\n' "$name" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-alive() {
-  local st
-  { read -r st <"/proc/$1/stat"; } 2>/dev/null || return 1
-  st=${st##*) }
-  [[ ${st:0:1} != Z ]]
-}
-elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
-
-usage() {
-  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
-}
-
-# --- venv -------------------------------------------------------------------------------
-
-ensure_venv() {
-  local stamp=$VENV/.synapse-requirements
-  if [[ -x $VENV/bin/python && -f $stamp ]] && cmp -s "$stamp" "$REQUIREMENTS"; then
-    return 0
-  fi
-  mkdir -p "$(dirname "$VENV")" "$SERVICES_DIR"
-  # Parallel starts of several instances: one pip at a time.
-  exec 8>"$VENV.lock"
-  flock -w 900 8 || die "timed out waiting for $VENV.lock"
-  if [[ -x $VENV/bin/python && -f $stamp ]] && cmp -s "$stamp" "$REQUIREMENTS"; then
-    exec 8>&-
-    return 0
-  fi
-  local t0=$EPOCHREALTIME piplog=$SERVICES_DIR/pip-install-synapse.log py
-  if [[ ! -x $VENV/bin/python ]]; then
-    py=$(command -v python3) || die "python3 is needed (apt-get install python3 python3-venv)"
-    "$py" -m venv "$VENV" >>"$piplog" 2>&1 \
-      || { rm -rf "$VENV"; tail -n 20 "$piplog" >&2; die "python3 -m venv failed (apt-get install python3-venv)"; }
-  fi
-  log "installing matrix-synapse into $VENV (log: $piplog)"
-  "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q \
-    -r "$REQUIREMENTS" >>"$piplog" 2>&1 || { tail -n 20 "$piplog" >&2; die "pip install failed"; }
-  cp "$REQUIREMENTS" "$stamp"
-  log "venv ready in $(elapsed "$t0") s"
-  exec 8>&-
-}
-
 # --- server -----------------------------------------------------------------------------
 
-# PID of this instance's server if alive and started from this instance's config.
-running_pid() {
-  local pid
-  [[ -s $dir/pid ]] || return 1
-  pid=$(<"$dir/pid")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir/overrides.yaml" || return 1
-  echo "$pid"
-}
+# Alive and started from this instance's config.
+running_pid() { live_pid "$dir/pid" -F "$dir/overrides.yaml"; }
 
-stop_instance() {
-  local pid i
-  if ! pid=$(running_pid); then
-    rm -f "$dir/env" "$dir/pid"
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 200; i++)); do
-    alive "$pid" || break
-    sleep 0.1
-  done
-  if alive "$pid"; then
-    log "server $pid ignored SIGTERM for 20 s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$dir/env" "$dir/pid"
-  log "stopped (pid $pid)"
-}
+stop_instance() { stop_server 20 server "$dir/pid"; }
 
 # Every client-facing rate limit, raised (or rc_message lowered on purpose).
 rate_limits() {
@@ -172,8 +98,8 @@ configure() {
     || { tail -n 20 "$dir/generate.log" >&2; die "synapse --generate-config failed"; }
   # The generated log config writes homeserver.log into the caller's working directory.
   sed -i "s|^\( *filename:\).*|\1 $dir/homeserver.log|" "$dir/$SERVER_NAME.log.config"
-  as_token=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(24))')
-  hs_token=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(24))')
+  as_token=$(random_hex 24)
+  hs_token=$(random_hex 24)
   cat >"$dir/appservice.yaml" <<EOF
 id: esnctl
 url: null
@@ -226,35 +152,11 @@ EOF
   echo "$as_token"
 }
 
-# Waits for GET /health; exit 0 ready, 1 timed out, 2 the process died.
-wait_health() {
-  "$VENV/bin/python" - "$1" "$2" <<'PY'
-import sys, time, urllib.request
-port, pid = sys.argv[1], int(sys.argv[2])
-deadline = time.monotonic() + 90
-while time.monotonic() < deadline:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
-                sys.exit(2)
-    except FileNotFoundError:
-        sys.exit(2)
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
-            if r.status == 200:
-                sys.exit(0)
-    except OSError:
-        pass
-    time.sleep(0.1)
-sys.exit(1)
-PY
-}
-
 # Creates the admin with register_new_matrix_user (shared secret from the generated
 # config), logs in and prints its access token. The password never reaches argv.
 create_admin() {
   local url=$1 password
-  password=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(16))')
+  password=$(random_hex 16)
   printf '%s\n%s\n' "$password" "$password" >"$dir/.admin-password"
   chmod 600 "$dir/.admin-password"
   # register_new_matrix_user's own function: the command would want the password on argv
@@ -308,52 +210,39 @@ sys.exit(1)
 PY
 }
 
+launch_server() {
+  free_port && port=$REPLY
+  as_token=$(configure "$port")
+  # setsid: own session, immune to the caller's Ctrl-C; exec'd python, so $! is Synapse.
+  setsid "$VENV/bin/python" -m synapse.app.homeserver -c "$dir/homeserver.yaml" \
+    -c "$dir/overrides.yaml" </dev/null >>"$dir/server.log" 2>&1 9>&- &
+  pid=$!
+  echo "$pid" >"$dir/pid"
+}
+
+server_answers() { http_ok "$port" /health; }
+
 start_instance() {
-  local pid t0=$EPOCHREALTIME
-  if pid=$(running_pid) && [[ -s $dir/env ]]; then
+  local pid port as_token admin_token url t0=$EPOCHREALTIME
+  if is_up; then
     cat "$dir/env"
     return 0
   fi
-  ensure_venv
+  ensure_venv "$VENV" "$REQUIREMENTS" python
   stop_instance
   mkdir -p "$dir"
   chmod 700 "$dir"
   : >"$dir/generate.log"
 
-  local attempt port rc as_token admin_token url
-  for ((attempt = 1; attempt <= 5; attempt++)); do
-    port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    as_token=$(configure "$port")
-    : >"$dir/server.log"
-    # setsid: own session, immune to the caller's Ctrl-C; exec'd python, so $! is Synapse.
-    setsid "$VENV/bin/python" -m synapse.app.homeserver -c "$dir/homeserver.yaml" \
-      -c "$dir/overrides.yaml" </dev/null >>"$dir/server.log" 2>&1 9>&- &
-    pid=$!
-    echo "$pid" >"$dir/pid"
-    rc=0
-    wait_health "$port" "$pid" || rc=$?
-    case $rc in
-      0) break ;;
-      2)
-        wait "$pid" 2>/dev/null || true
-        if grep -q 'Address already in use' "$dir/server.log" "$dir/homeserver.log" 2>/dev/null; then
-          log "port taken (attempt $attempt), retrying"
-          continue
-        fi
-        tail -n 30 "$dir/server.log" >&2
-        die "synapse exited at start (see $dir/server.log and $dir/homeserver.log)"
-        ;;
-      *) kill -KILL "$pid" 2>/dev/null || true; die "synapse did not answer /health in 90 s" ;;
-    esac
-  done
-  ((attempt <= 5)) || die "could not bind a port after 5 attempts"
+  # Synapse reports a bind failure in either log.
+  start_server synapse 90 "$dir/server.log" "$dir/homeserver.log"
 
   url=http://127.0.0.1:$port
   admin_token=$(create_admin "$url") || die "could not log the admin in"
   rm -f "$dir/.admin-password"
   wait_background_updates \
     || die "database background updates did not finish in 120 s"
-  cat >"$dir/env.pending" <<EOF
+  publish_env "$pid" "$url" "$t0" "$dir/homeserver.log" <<EOF
 MATRIX_URL=$url
 MATRIX_SERVER_NAME=$SERVER_NAME
 MATRIX_ADMIN_USER=@$ADMIN_LOCALPART:$SERVER_NAME
@@ -361,30 +250,6 @@ MATRIX_ADMIN_TOKEN=$admin_token
 MATRIX_AS_TOKEN=$as_token
 MATRIX_PID=$pid
 EOF
-  chmod 600 "$dir/env.pending"
-  mv "$dir/env.pending" "$dir/env"
-  log "started pid $pid on $url in $(elapsed "$t0") s (log: $dir/homeserver.log)"
-  cat "$dir/env"
 }
 
-# --- main -------------------------------------------------------------------------------
-
-case $cmd in
-  start | stop | env | status) ;;
-  *) usage ;;
-esac
-mkdir -p "$SERVICES_DIR"
-exec 9>"$SERVICES_DIR/synapse-$name.lock"
-flock -w 600 9 || die "another synapse.sh holds $SERVICES_DIR/synapse-$name.lock"
-
-case $cmd in
-  start) start_instance ;;
-  stop) stop_instance ;;
-  env)
-    if ! running_pid >/dev/null || [[ ! -s $dir/env ]]; then
-      die "not running (scripts/synapse.sh start $name)"
-    fi
-    cat "$dir/env"
-    ;;
-  status) running_pid >/dev/null ;;
-esac
+svc_main 600

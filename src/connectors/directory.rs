@@ -64,6 +64,18 @@ impl DirEntry {
         }
     }
 
+    /// Appends values under an owned name (merged case-insensitively, as `add_value`).
+    pub fn add_values(&mut self, name: String, mut values: Vec<Vec<u8>>) {
+        match self
+            .attrs
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+        {
+            Some((_, existing)) => existing.append(&mut values),
+            None => self.attrs.push((name, values)),
+        }
+    }
+
     /// The values of an attribute; empty when the entry does not have it.
     pub fn get(&self, name: &str) -> &[Vec<u8>] {
         self.attrs
@@ -97,6 +109,49 @@ impl DirEntry {
     /// Every attribute with its values, in first-seen order.
     pub fn attributes(&self) -> impl Iterator<Item = (&str, &[Vec<u8>])> {
         self.attrs.iter().map(|(n, v)| (n.as_str(), v.as_slice()))
+    }
+}
+
+impl From<ldap3::ResultEntry> for DirEntry {
+    /// Straight from the BER structure, without `SearchEntry::construct`: values move
+    /// instead of being copied, no UTF-8 check or HashMap per entry, and attributes and
+    /// values keep the server's order. Malformed parts (never sent by a conforming
+    /// server) are left out rather than panicking as `construct` would.
+    fn from(re: ldap3::ResultEntry) -> Self {
+        let mut tags = re
+            .0
+            .match_id(4)
+            .and_then(|t| t.expect_constructed())
+            .unwrap_or_default()
+            .into_iter();
+        let dn = tags
+            .next()
+            .and_then(|t| t.expect_primitive())
+            .map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+            .unwrap_or_default();
+        let mut entry = DirEntry::new(dn);
+        let attrs = tags.next().and_then(|t| t.expect_constructed());
+        for attr in attrs.unwrap_or_default() {
+            let mut parts = attr.expect_constructed().unwrap_or_default().into_iter();
+            let Some(Ok(name)) = parts
+                .next()
+                .and_then(|t| t.expect_primitive())
+                .map(String::from_utf8)
+            else {
+                continue;
+            };
+            let values = parts
+                .next()
+                .and_then(|t| t.expect_constructed())
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|t| t.expect_primitive())
+                .collect::<Vec<_>>();
+            if !values.is_empty() {
+                entry.add_values(name, values);
+            }
+        }
+        entry
     }
 }
 
@@ -317,6 +372,19 @@ fn id_value(attr: &str, value: &[u8]) -> String {
 
 /// A DN for comparison: lowercase, no spaces around `,` and `=` (escaped characters kept).
 pub fn normalize_dn(dn: &str) -> String {
+    // Fast path for the common DN (`uid=x,ou=people,dc=ex`): nothing to unescape, trim or
+    // re-escape, so the full pass below would give exactly the lowercased input.
+    let plain = !dn.is_empty()
+        && !dn.bytes().any(|b| {
+            matches!(
+                b,
+                b'\\' | b'"' | b'+' | b'<' | b'>' | b';' | b'#' | b' ' | b'\t' | b'\n' | b'\r'
+            )
+        })
+        && dn.split(',').all(|rdn| rdn.bytes().filter(|&b| b == b'=').count() == 1);
+    if plain {
+        return dn.to_lowercase();
+    }
     let mut rdns = Vec::new();
     let (mut start, mut escaped) = (0, false);
     for (i, c) in dn.char_indices() {

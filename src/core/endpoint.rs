@@ -118,6 +118,7 @@ impl EndpointKind {
                 ReadCommunities,
                 WriteCommunities,
                 ReadActivity,
+                WriteContent,
             ],
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::core::model::{User, USER_FIELDS};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -44,7 +45,8 @@ pub struct UserChange {
     pub current: Option<User>,
     /// The complete record as the destination must hold it after the change.
     pub desired: User,
-    /// The fields that differ (for a create: every field that has a value).
+    /// The fields that differ. [`diff_users`] leaves it empty for a create (every stored
+    /// field of `desired` is new): read a change's fields with [`UserPlan::fields`].
     pub fields: Vec<FieldChange>,
 }
 
@@ -56,11 +58,30 @@ pub struct UserPlan {
     pub unchanged: usize,
     /// Users the source and destination disagree on in a way no action can fix.
     pub warnings: Vec<String>,
+    /// The canonical fields the destination stores, and whether it keeps `extra`: what a
+    /// create's field list is rendered from.
+    pub stored_fields: Vec<&'static str>,
+    pub stores_extra: bool,
 }
 
 impl UserPlan {
     pub fn count(&self, action: Action) -> usize {
         self.changes.iter().filter(|c| c.action == action).count()
+    }
+
+    /// The fields a change sets, old and new. A create's list is built here from its
+    /// `desired` record rather than kept in the plan: 100k creates would otherwise hold
+    /// every value twice.
+    pub fn fields<'a>(&self, change: &'a UserChange) -> Cow<'a, [FieldChange]> {
+        if change.action == Action::Create && change.fields.is_empty() {
+            Cow::Owned(created_fields(
+                &change.desired,
+                &self.stored_fields,
+                self.stores_extra,
+            ))
+        } else {
+            Cow::Borrowed(&change.fields)
+        }
     }
 }
 
@@ -80,56 +101,98 @@ pub fn diff_users(
     actual: &[User],
     stores: &dyn Fn(&str) -> bool,
 ) -> UserPlan {
-    let index = ActualIndex::new(actual);
+    diff_users_owned(desired.to_vec(), held, actual.to_vec(), stores)
+}
+
+/// What a desired user turned out to be, decided while `actual` is borrowed by the index.
+enum Decision {
+    Skip,
+    Create,
+    Matched(usize),
+}
+
+/// [`diff_users`] consuming both sides: records move into the plan instead of being
+/// cloned, so a plan of 100k changes costs little more than the users themselves.
+pub fn diff_users_owned(
+    desired: Vec<User>,
+    held: &[User],
+    actual: Vec<User>,
+    stores: &dyn Fn(&str) -> bool,
+) -> UserPlan {
+    let mut plan = UserPlan {
+        stored_fields: USER_FIELDS.iter().copied().filter(|f| stores(f)).collect(),
+        stores_extra: stores("extra"),
+        ..UserPlan::default()
+    };
     let mut matched = vec![false; actual.len()];
-    let mut plan = UserPlan::default();
-    for h in held {
-        if let Match::Found(i) | Match::HeldByOther(i) = index.find(h) {
-            if !matched[i] {
-                matched[i] = true;
-                plan.unchanged += 1;
+    let mut decisions = Vec::with_capacity(desired.len());
+    {
+        let index = ActualIndex::new(&actual);
+        for h in held {
+            if let Match::Found(i) | Match::HeldByOther(i) = index.find(h) {
+                if !matched[i] {
+                    matched[i] = true;
+                    plan.unchanged += 1;
+                }
             }
+        }
+        for want in &desired {
+            decisions.push(match index.find(want) {
+                Match::Found(i) if matched[i] => {
+                    plan.warnings.push(format!(
+                        "\"{}\" matches destination user \"{}\", already matched by another source user; skipped",
+                        want.key, actual[i].key
+                    ));
+                    Decision::Skip
+                }
+                Match::Found(i) => {
+                    matched[i] = true;
+                    Decision::Matched(i)
+                }
+                Match::HeldByOther(i) => {
+                    plan.warnings.push(format!(
+                        "\"{}\": destination user \"{}\" has the same {} but another immutable id ({}); not created",
+                        want.key,
+                        actual[i].key,
+                        if actual[i].key.eq_ignore_ascii_case(&want.key) { "username" } else { "email" },
+                        actual[i].external_id.as_deref().unwrap_or_default()
+                    ));
+                    Decision::Skip
+                }
+                // A disabled source account that the destination never had stays absent.
+                Match::None if !want.active => Decision::Skip,
+                Match::None => Decision::Create,
+            });
         }
     }
 
-    for want in desired {
-        match index.find(want) {
-            Match::Found(i) if matched[i] => plan.warnings.push(format!(
-                "\"{}\" matches destination user \"{}\", already matched by another source user; skipped",
-                want.key, actual[i].key
-            )),
-            Match::Found(i) => {
-                matched[i] = true;
-                plan_matched(want, &actual[i], stores, &mut plan);
+    // Each destination record is matched at most once: it can be moved out of its slot.
+    let mut actual: Vec<Option<User>> = actual.into_iter().map(Some).collect();
+    for (mut want, decision) in desired.into_iter().zip(decisions) {
+        match decision {
+            Decision::Skip => {}
+            Decision::Matched(i) => {
+                let have = actual[i].take().expect("matched once");
+                plan_matched(want, have, stores, &mut plan);
             }
-            Match::HeldByOther(i) => plan.warnings.push(format!(
-                "\"{}\": destination user \"{}\" has the same {} but another immutable id ({}); not created",
-                want.key,
-                actual[i].key,
-                if actual[i].key.eq_ignore_ascii_case(&want.key) { "username" } else { "email" },
-                actual[i].external_id.as_deref().unwrap_or_default()
-            )),
-            // A disabled source account that the destination never had stays absent.
-            Match::None if !want.active => {}
-            Match::None => {
-                let mut desired = want.clone();
-                desired.deactivated_by = None;
-                let fields = created_fields(&desired, stores);
+            Decision::Create => {
+                want.deactivated_by = None;
                 plan.changes.push(UserChange {
                     action: Action::Create,
                     key: want.key.clone(),
                     current: None,
-                    desired,
-                    fields,
+                    desired: want,
+                    fields: Vec::new(),
                 });
             }
         }
     }
 
-    for (i, have) in actual.iter().enumerate() {
+    for (i, slot) in actual.iter_mut().enumerate() {
         if matched[i] {
             continue;
         }
+        let Some(have) = slot.take() else { continue };
         if !have.active {
             plan.unchanged += 1;
             continue;
@@ -140,7 +203,7 @@ pub fn diff_users(
         plan.changes.push(UserChange {
             action: Action::Deactivate,
             key: have.key.clone(),
-            current: Some(have.clone()),
+            current: Some(have),
             desired,
             fields: vec![active_change(true, false)],
         });
@@ -148,7 +211,7 @@ pub fn diff_users(
     plan
 }
 
-fn plan_matched(want: &User, have: &User, stores: &dyn Fn(&str) -> bool, plan: &mut UserPlan) {
+fn plan_matched(want: User, have: User, stores: &dyn Fn(&str) -> bool, plan: &mut UserPlan) {
     let mut desired = have.clone();
     let mut fields = Vec::new();
     for &name in USER_FIELDS {
@@ -213,18 +276,17 @@ fn plan_matched(want: &User, have: &User, stores: &dyn Fn(&str) -> bool, plan: &
         None => plan.unchanged += 1,
         Some(action) => plan.changes.push(UserChange {
             action,
-            key: want.key.clone(),
-            current: Some(have.clone()),
+            key: want.key,
+            current: Some(have),
             desired,
             fields,
         }),
     }
 }
 
-fn created_fields(user: &User, stores: &dyn Fn(&str) -> bool) -> Vec<FieldChange> {
-    let mut out: Vec<FieldChange> = USER_FIELDS
+fn created_fields(user: &User, stored: &[&str], extra: bool) -> Vec<FieldChange> {
+    let mut out: Vec<FieldChange> = stored
         .iter()
-        .filter(|name| stores(name))
         .filter_map(|&name| {
             user.field(name).map(|v| FieldChange {
                 field: name.to_string(),
@@ -233,7 +295,7 @@ fn created_fields(user: &User, stores: &dyn Fn(&str) -> bool) -> Vec<FieldChange
             })
         })
         .collect();
-    if stores("extra") {
+    if extra {
         out.extend(user.extra.iter().map(|(k, v)| FieldChange {
             field: format!("extra.{k}"),
             old: None,

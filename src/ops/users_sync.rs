@@ -3,7 +3,7 @@
 use crate::connectors::{self, Connector, ItemResult, OpenOptions, UserSet};
 use crate::core::endpoint::{Capability, Endpoint};
 use crate::core::model::User;
-use crate::core::plan::{diff_users, Action, UserPlan};
+use crate::core::plan::{diff_users_owned, Action, UserPlan};
 use crate::core::progress::Progress;
 use crate::error::{Error, Kind, Result};
 use std::collections::HashMap;
@@ -100,13 +100,14 @@ pub async fn plan(
     let merged = merge_sources(source_sets);
     let writer = dest_conn.as_write_users().expect("capability checked");
     let stored = writer.stored_fields();
-    let mut plan = diff_users(&merged.users, &merged.held, &actual.users, &|f| {
+    let dest_active = actual.users.iter().filter(|u| u.active).count();
+    // Both sides move into the plan: only changed records stay in memory.
+    let mut plan = diff_users_owned(merged.users, &merged.held, actual.users, &|f| {
         stored.stores(f)
     });
     let mut warnings = merged.warnings;
     warnings.append(&mut plan.warnings);
     plan.warnings = warnings;
-    let dest_active = actual.users.iter().filter(|u| u.active).count();
     Ok(PlannedSync {
         plan,
         dest: dest_conn,

@@ -23,9 +23,10 @@ impl Printer {
 
     /// Writes one JSON document followed by a newline.
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
-        let mut out = io::stdout().lock();
+        let mut out = stdout();
         serde_json::to_writer_pretty(&mut out, value)?;
-        writeln!(out)
+        writeln!(out)?;
+        out.flush()
     }
 
     /// Writes a CSV document; values are written verbatim so the file round-trips.
@@ -34,7 +35,7 @@ impl Printer {
         headers: &[&str],
         rows: impl IntoIterator<Item = Vec<String>>,
     ) -> io::Result<()> {
-        let mut w = csv::Writer::from_writer(io::stdout().lock());
+        let mut w = csv::Writer::from_writer(stdout());
         w.write_record(headers)?;
         for row in rows {
             w.write_record(&row)?;
@@ -60,17 +61,23 @@ impl Printer {
         for column in table.column_iter_mut() {
             column.set_padding((0, 2));
         }
-        let mut out = io::stdout().lock();
+        let mut out = stdout();
         for line in table.lines() {
             writeln!(out, "{}", line.trim_end())?;
         }
-        Ok(())
+        out.flush()
     }
 
     /// A line of text on stdout (table format only).
     pub fn line(&self, text: &str) -> io::Result<()> {
         writeln!(io::stdout().lock(), "{text}")
     }
+}
+
+/// Locked, buffered stdout: stdout alone is line-buffered, and pretty JSON or a 100k-row
+/// CSV would cost one write(2) per line. Callers flush (errors would be lost on drop).
+fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
 }
 
 /// `None` as the contract shows it in tables.

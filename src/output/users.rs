@@ -29,11 +29,37 @@ struct ChangeJson<'a> {
     error: Option<&'a str>,
 }
 
+/// The `changes` array, serialized one change at a time: a create's fields are rendered
+/// from its record only while it is written.
+struct ChangesJson<'a> {
+    plan: &'a UserPlan,
+    results: Option<&'a [ItemResult]>,
+}
+
+impl Serialize for ChangesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.plan.changes.len()))?;
+        for (i, c) in self.plan.changes.iter().enumerate() {
+            let fields = self.plan.fields(c);
+            let (status, error) = status(self.results, i);
+            seq.serialize_element(&ChangeJson {
+                action: c.action,
+                key: &c.key,
+                fields: fields_json(&fields),
+                status,
+                error,
+            })?;
+        }
+        seq.end()
+    }
+}
+
 #[derive(Serialize)]
 struct PlanJson<'a> {
     dry_run: bool,
     summary: Summary,
-    changes: Vec<ChangeJson<'a>>,
+    changes: ChangesJson<'a>,
     warnings: &'a [String],
     /// `users sync --groups`: the community plan (see `ops::groups_mirror::json`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,21 +100,7 @@ pub fn sync_with(
         Format::Json => printer.json(&PlanJson {
             dry_run,
             summary: summary(plan, results),
-            changes: plan
-                .changes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let (status, error) = status(results, i);
-                    ChangeJson {
-                        action: c.action,
-                        key: &c.key,
-                        fields: fields_json(&c.fields),
-                        status,
-                        error,
-                    }
-                })
-                .collect(),
+            changes: ChangesJson { plan, results },
             warnings: &plan.warnings,
             communities,
         }),
@@ -96,17 +108,22 @@ pub fn sync_with(
             &["action", "key", "field", "old", "new", "status", "error"],
             plan.changes.iter().enumerate().flat_map(|(i, c)| {
                 let (status, error) = status(results, i);
-                c.fields.iter().map(move |f| {
-                    vec![
-                        c.action.as_str().to_string(),
-                        c.key.clone(),
-                        f.field.clone(),
-                        f.old.clone().unwrap_or_default(),
-                        f.new.clone().unwrap_or_default(),
-                        status.to_string(),
-                        error.unwrap_or_default().to_string(),
-                    ]
-                })
+                let rows: Vec<Vec<String>> = plan
+                    .fields(c)
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            c.action.as_str().to_string(),
+                            c.key.clone(),
+                            f.field.clone(),
+                            f.old.clone().unwrap_or_default(),
+                            f.new.clone().unwrap_or_default(),
+                            status.to_string(),
+                            error.unwrap_or_default().to_string(),
+                        ]
+                    })
+                    .collect();
+                rows
             }),
         ),
         Format::Table => {

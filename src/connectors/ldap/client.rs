@@ -6,7 +6,7 @@ use super::settings::Settings;
 use crate::connectors::directory::{DirEntry, Flavor};
 use crate::error::{Error, Kind, Result};
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
-use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Scope, SearchEntry};
+use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Scope};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::{Arc, Once};
 
@@ -160,7 +160,7 @@ impl Session {
                 ..RootDse::default()
             });
         };
-        let e = DirEntry::from(SearchEntry::construct(entry));
+        let e = DirEntry::from(entry);
         let has =
             |attr: &str, oid: &str| e.get(attr).iter().any(|v| v.as_slice() == oid.as_bytes());
         let contexts: Vec<&str> = e
@@ -232,7 +232,7 @@ impl Session {
             match stream.next().await {
                 Ok(Some(entry)) => {
                     count += 1;
-                    each(DirEntry::from(SearchEntry::construct(entry)))?;
+                    each(DirEntry::from(entry))?;
                 }
                 Ok(None) => break,
                 Err(e) => {
@@ -262,7 +262,7 @@ impl Session {
             .0
             .into_iter()
             .next()
-            .map(|e| DirEntry::from(SearchEntry::construct(e))))
+            .map(|e| DirEntry::from(e)))
     }
 
     pub async fn close(mut self) {

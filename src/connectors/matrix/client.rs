@@ -250,7 +250,10 @@ impl Client {
         let m = MatrixError {
             status,
             errcode: body["errcode"].as_str().unwrap_or("").to_string(),
-            error: body["error"].as_str().unwrap_or("no content_uri").to_string(),
+            error: body["error"]
+                .as_str()
+                .unwrap_or("no content_uri")
+                .to_string(),
         };
         Err(self.error_of(path, m).into())
     }

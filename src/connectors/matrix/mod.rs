@@ -5,6 +5,8 @@
 //!   field for is kept in the account registry room ([`registry`]).
 //! - Communities: spaces with a canonical alias `#<key>:SERVER` ([`communities`]).
 //! - Activity: admin users list and room timelines ([`activity`]).
+//! - Content write: messages sent as their authors through the application service
+//!   ([`content`]).
 //!
 //! Secrets: the admin token from the profile (`token_env` / `token_file`) or
 //! `ESNCTL_MATRIX_TOKEN`; the application-service token (acting as users) from the
@@ -15,13 +17,16 @@
 mod activity;
 mod client;
 mod communities;
+mod content;
 pub mod localpart;
+mod markup;
 mod registry;
 mod users;
 mod wire;
 
 use crate::connectors::{
-    Connector, OpenOptions, ReadActivity, ReadCommunities, ReadUsers, WriteCommunities, WriteUsers,
+    Connector, Durability, IdLookup, OpenOptions, ReadActivity, ReadCommunities, ReadUsers,
+    Record, WriteCommunities, WriteContent, WriteOutcome, WriteUsers,
 };
 use crate::core::endpoint::Endpoint;
 use crate::error::{Error, Result};
@@ -62,6 +67,7 @@ pub struct MatrixConnector {
     ctx: OnceCell<Ctx>,
     /// The account registry, once read; kept up to date by writes.
     registry: Mutex<Option<Registry>>,
+    content: content::ContentCache,
 }
 
 impl MatrixConnector {
@@ -87,6 +93,7 @@ impl MatrixConnector {
             concurrency: options.concurrency.max(1),
             ctx: OnceCell::new(),
             registry: Mutex::new(None),
+            content: Default::default(),
         })
     }
 
@@ -242,6 +249,29 @@ impl Connector for MatrixConnector {
     }
     fn as_read_activity(&self) -> Option<&dyn ReadActivity> {
         Some(self)
+    }
+    fn as_write_content(&self) -> Option<&dyn WriteContent> {
+        Some(self)
+    }
+}
+
+#[async_trait::async_trait]
+impl WriteContent for MatrixConnector {
+    fn durability(&self) -> Durability {
+        Durability::PerRecord
+    }
+
+    async fn write(
+        &self,
+        record: &Record,
+        bytes: Option<Box<dyn std::io::Read + Send>>,
+        ids: &dyn IdLookup,
+    ) -> Result<WriteOutcome> {
+        self.write_record(record, bytes, ids).await
+    }
+
+    async fn finish(&self) -> Result<()> {
+        Ok(())
     }
 }
 

@@ -252,3 +252,33 @@ async fn zip_reads_exactly_like_the_folder() {
         std::fs::read(fixture().join("__uploads/F01/ordre-du-jour.txt")).unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_broken_day_file_fails_before_the_first_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export");
+    std::fs::create_dir_all(export.join("random")).unwrap();
+    std::fs::copy(fixture().join("users.json"), export.join("users.json")).unwrap();
+    std::fs::copy(
+        fixture().join("channels.json"),
+        export.join("channels.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        export.join("random/2024-03-01.json"),
+        r#"[{"ts": "1709290000.000100", "user": "U01", "text": "ok"},
+            {"ts": "1709290001.000100", "user": "U01", "text": ["not", "text"]}]"#,
+    )
+    .unwrap();
+    let conn = SlackExportConnector::new(&export);
+    let err = conn.read_content().err().expect("refused up front");
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("random/2024-03-01.json:2:") && msg.contains("message 2"),
+        "{msg}"
+    );
+    assert_eq!(
+        crate::error::exit_code_of(&err),
+        crate::error::ExitCode::InvalidData
+    );
+}

@@ -1,0 +1,259 @@
+//! `content copy --to matrix+…` against a real Synapse (`scripts/synapse.sh`, instance
+//! `matrix-content`), read back through the Synapse admin API.
+
+mod common;
+
+use common::{esnctl, fixture, json_stdout, stderr};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+struct Server {
+    url: String,
+    admin: String,
+    as_token: String,
+}
+
+fn start() -> Server {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/synapse.sh");
+    // A fresh server: a previous run's messages would be counted.
+    let stop = Command::new(&script)
+        .args(["stop", "matrix-content"])
+        .output()
+        .unwrap();
+    assert!(
+        stop.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stop.stderr)
+    );
+    let out = Command::new(&script)
+        .args(["start", "matrix-content"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env: HashMap<String, String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Server {
+        url: env["MATRIX_URL"].clone(),
+        admin: env["MATRIX_ADMIN_TOKEN"].clone(),
+        as_token: env["MATRIX_AS_TOKEN"].clone(),
+    }
+}
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+impl Server {
+    fn call(&self, method: &str, path: &str, body: Option<Value>, as_user: Option<&str>) -> Value {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = reqwest::Client::new();
+        let mut url = url::Url::parse(&format!("{}{path}", self.url)).unwrap();
+        let token = match as_user {
+            Some(u) => {
+                url.query_pairs_mut().append_pair("user_id", u);
+                &self.as_token
+            }
+            None => &self.admin,
+        };
+        let mut req = client
+            .request(method.parse().unwrap(), url)
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let (status, v) = rt.block_on(async {
+            let resp = req.send().await.unwrap();
+            let status = resp.status();
+            (status, resp.json::<Value>().await.unwrap_or(Value::Null))
+        });
+        assert!(status.is_success(), "{method} {path}: {status} {v}");
+        v
+    }
+
+    fn copy(&self, dir: &Path) -> Value {
+        let out = esnctl(dir)
+            .env("ESNCTL_MATRIX_TOKEN", &self.admin)
+            .env("ESNCTL_MATRIX_AS_TOKEN", &self.as_token)
+            .args(["content", "copy", "--from"])
+            .arg(format!("bundle:{}", fixture("content-bundle").display()))
+            .args([
+                "--to",
+                &format!("matrix+{}", self.url),
+                "--yes",
+                "-o",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        json_stdout(&out)
+    }
+
+    /// The posts room of a community's space.
+    fn posts_room(&self, key: &str) -> String {
+        let space = self.call(
+            "GET",
+            &format!(
+                "/_matrix/client/v3/directory/room/{}",
+                enc(&format!("#{key}:localhost"))
+            ),
+            None,
+            None,
+        )["room_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.call(
+            "GET",
+            &format!(
+                "/_matrix/client/v3/rooms/{}/state/org.esnctl.posts_room/",
+                enc(&space)
+            ),
+            None,
+            None,
+        )["room_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Non-state events of a room, oldest first.
+    fn events(&self, room: &str) -> Vec<Value> {
+        let v = self.call(
+            "GET",
+            &format!(
+                "/_synapse/admin/v1/rooms/{}/messages?dir=f&limit=1000",
+                enc(room)
+            ),
+            None,
+            None,
+        );
+        v["chunk"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e.get("state_key").is_none())
+            .cloned()
+            .collect()
+    }
+}
+
+fn ms(t: &str) -> i64 {
+    t.parse::<jiff::Timestamp>().unwrap().as_millisecond()
+}
+
+#[test]
+fn bundle_content_is_sent_as_its_authors_at_its_times() {
+    let srv = start();
+    let tmp = tempfile::tempdir().unwrap();
+    let report = srv.copy(tmp.path());
+    let s = &report["summary"];
+    assert_eq!(
+        (
+            s["posts"].as_u64(),
+            s["replies"].as_u64(),
+            s["reactions"].as_u64(),
+            s["attachments"].as_u64(),
+            s["failed"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1), Some(1), Some(0)),
+        "{report:#}"
+    );
+
+    let region = srv.events(&srv.posts_room("region-est"));
+    let msgs: Vec<&Value> = region
+        .iter()
+        .filter(|e| e["type"] == "m.room.message")
+        .collect();
+    assert_eq!(msgs.len(), 2, "{region:#?}");
+    let (p1, p2) = (msgs[0], msgs[1]);
+    assert_eq!(p1["sender"], "@mdurand:localhost");
+    assert_eq!(p1["origin_server_ts"], ms("2026-03-02T09:15:00.123Z"));
+    assert_eq!(
+        p1["content"]["body"],
+        "Bienvenue à tous ! Qui vient à la réunion ? 🎉"
+    );
+    assert_eq!(p2["sender"], "@ayamada:localhost");
+    assert_eq!(p2["origin_server_ts"], ms("2026-03-02T09:20:00Z"));
+    assert_eq!(p2["content"]["m.relates_to"]["rel_type"], "m.thread");
+    assert_eq!(p2["content"]["m.relates_to"]["event_id"], p1["event_id"]);
+    // The mention is a pill and an m.mentions entry.
+    assert_eq!(
+        p2["content"]["m.mentions"]["user_ids"],
+        json!(["@mdurand:localhost"])
+    );
+    assert!(p2["content"]["formatted_body"]
+        .as_str()
+        .unwrap()
+        .contains("<a href=\"https://matrix.to/#/@mdurand:localhost\">@mdurand</a>"));
+    let reactions: Vec<&Value> = region
+        .iter()
+        .filter(|e| e["type"] == "m.reaction")
+        .collect();
+    assert_eq!(reactions.len(), 1);
+    assert_eq!(reactions[0]["sender"], "@lnoel:localhost");
+    assert_eq!(reactions[0]["origin_server_ts"], ms("2026-03-02T09:30:00Z"));
+    assert_eq!(
+        reactions[0]["content"]["m.relates_to"],
+        json!({"rel_type": "m.annotation", "event_id": p1["event_id"], "key": "👍"})
+    );
+
+    let store = srv.events(&srv.posts_room("store-042"));
+    let msgs: Vec<&Value> = store
+        .iter()
+        .filter(|e| e["type"] == "m.room.message")
+        .collect();
+    assert_eq!(msgs.len(), 2, "{store:#?}");
+    assert_eq!(
+        msgs[0]["content"]["formatted_body"],
+        "<p><strong>Ordre du jour</strong> en pièce jointe</p>"
+    );
+    let file = &msgs[1]["content"];
+    assert_eq!(
+        (file["msgtype"].as_str(), file["body"].as_str()),
+        (Some("m.file"), Some("ordre-du-jour.txt"))
+    );
+    assert!(file["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("mxc://localhost/"));
+    assert_eq!(msgs[1]["sender"], "@lnoel:localhost");
+
+    // A re-run copies nothing: the ledger knows every record.
+    let again = srv.copy(tmp.path());
+    // (Users now exist on the destination: they are matched, not copied again.)
+    assert_eq!(again["summary"]["posts"], 0, "{again:#}");
+    assert_eq!(again["summary"]["skipped"], 10, "{again:#}");
+    let room = srv.posts_room("region-est");
+    assert_eq!(srv.events(&room).len(), region.len());
+
+    // A send retried with the same transaction id (a lost answer) gets the same event.
+    let txn = format!("esnctl-post-{}", hex::encode(&Sha256::digest(b"p1")[..16]));
+    let retried = srv.call(
+        "PUT",
+        &format!(
+            "/_matrix/client/v3/rooms/{}/send/m.room.message/{txn}",
+            enc(&room)
+        ),
+        Some(p1["content"].clone()),
+        Some("@mdurand:localhost"),
+    );
+    assert_eq!(retried["event_id"], p1["event_id"]);
+    assert_eq!(srv.events(&room).len(), region.len());
+}
