@@ -234,6 +234,31 @@ fn bundle_content_is_sent_as_its_authors_at_its_times() {
         .unwrap()
         .starts_with("mxc://localhost/"));
     assert_eq!(msgs[1]["sender"], "@lnoel:localhost");
+    assert_eq!(msgs[1]["origin_server_ts"], msgs[0]["origin_server_ts"]);
+    assert_eq!(file["org.esnctl.attachment_of"], msgs[0]["event_id"]);
+    // The media repository holds the file byte for byte.
+    let media = file["url"].as_str().unwrap().trim_start_matches("mxc://");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let bytes = rt.block_on(async {
+        reqwest::Client::new()
+            .get(format!(
+                "{}/_matrix/client/v1/media/download/{media}",
+                srv.url
+            ))
+            .bearer_auth(&srv.admin)
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        hex::encode(Sha256::digest(&bytes)),
+        "529284976ca0af635e52e4b7e0ae828ee456ea3a92d5686a966182d8b2b16389"
+    );
 
     // A re-run copies nothing: the ledger knows every record.
     let again = srv.copy(tmp.path());

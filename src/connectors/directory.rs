@@ -374,17 +374,21 @@ fn id_value(attr: &str, value: &[u8]) -> String {
 pub fn normalize_dn(dn: &str) -> String {
     // Fast path for the common DN (`uid=x,ou=people,dc=ex`): nothing to unescape, trim or
     // re-escape, so the full pass below would give exactly the lowercased input.
-    let plain = !dn.is_empty()
-        && !dn.bytes().any(|b| {
-            matches!(
-                b,
-                b'\\' | b'"' | b'+' | b'<' | b'>' | b';' | b'#' | b' ' | b'\t' | b'\n' | b'\r'
-            )
-        })
-        && dn.split(',').all(|rdn| rdn.bytes().filter(|&b| b == b'=').count() == 1);
+    let plain = !dn.bytes().any(|b| {
+        matches!(b, b'\\' | b'"' | b'+' | b'<' | b'>' | b';' | b'#' | b' ')
+    }) && dn.split(',').all(|rdn| match rdn.split_once('=') {
+        Some((attr, value)) => {
+            !value.contains('=') && attr.trim() == attr && value.trim_start() == value
+        }
+        None => false,
+    });
     if plain {
         return dn.to_lowercase();
     }
+    normalize_dn_full(dn)
+}
+
+fn normalize_dn_full(dn: &str) -> String {
     let mut rdns = Vec::new();
     let (mut start, mut escaped) = (0, false);
     for (i, c) in dn.char_indices() {
@@ -981,6 +985,25 @@ mod tests {
             ("posix", Some("Unix"))
         );
         assert_eq!(g[2].members, ["a"]);
+    }
+
+    #[test]
+    fn normalize_dn_fast_path_agrees_with_the_full_pass() {
+        for dn in [
+            "uid=bench00001,ou=bench,ou=People,dc=Durand-Fils,dc=fr",
+            "CN=Éloïse Ünal,OU=Personnes,DC=ex",
+            "cn=王秀英,dc=ex",
+            "uid=a,dc=ex\t",
+            "uid=\u{a0}a,dc=ex",
+            "uid =a,dc=ex",
+            "uid=a=b,dc=ex",
+            "uid=,dc=ex",
+            "dc=ex,",
+            "",
+            "noequals",
+        ] {
+            assert_eq!(normalize_dn(dn), normalize_dn_full(dn), "{dn:?}");
+        }
     }
 
     #[test]

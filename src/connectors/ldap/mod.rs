@@ -143,12 +143,14 @@ impl LdapConnector {
         attrs
     }
 
-    /// Reads every person into a mapper (not finished, so groups can be added) and returns
-    /// the normalized DNs of the people seen.
+    /// Reads every person into a mapper (not finished, so groups can be added) and, with
+    /// `want_dns`, returns the normalized DNs of the people seen (else an empty set: a
+    /// plain user read normalizes no DN per entry).
     async fn read_people(
         &self,
         session: &mut Session,
         progress: &dyn Progress,
+        want_dns: bool,
     ) -> Result<(DirectoryMapper, HashSet<String>)> {
         let flavor = self.flavor(session);
         let base = session.base_dn()?;
@@ -175,8 +177,8 @@ impl LdapConnector {
         let mut people = 0u64;
         session
             .search_each(&base, scope, &user_filter, &attrs, |mut e: DirEntry| {
-                let dn = normalize_dn(&e.dn);
-                if disabled.contains(&dn) {
+                let dn = (want_dns || !disabled.is_empty()).then(|| normalize_dn(&e.dn));
+                if dn.as_ref().is_some_and(|dn| disabled.contains(dn)) {
                     // nsAccountLock is one of the conventions DirectoryMapper reads.
                     e.add_value("nsAccountLock", b"TRUE".to_vec());
                 }
@@ -188,7 +190,9 @@ impl LdapConnector {
                     people += 1;
                 }
                 mapper.push(&e);
-                person_dns.insert(dn);
+                if let Some(dn) = dn.filter(|_| want_dns) {
+                    person_dns.insert(dn);
+                }
                 task.inc(1);
                 Ok(())
             })
@@ -305,7 +309,7 @@ impl Connector for LdapConnector {
 impl ReadUsers for LdapConnector {
     async fn read_users(&self, progress: &dyn Progress) -> Result<UserSet> {
         let mut session = self.session().await?;
-        let (mapper, _) = self.read_people(&mut session, progress).await?;
+        let (mapper, _) = self.read_people(&mut session, progress, false).await?;
         session.close().await;
         Ok(mapper.finish().users)
     }
@@ -326,7 +330,7 @@ impl ReadGroups for LdapConnector {
         let flavor = self.flavor(&session);
         let base = session.base_dn()?;
         let (gbase, gscope, gfilter, exact) = self.group_selection(flavor, &base, wanted)?;
-        let (mut mapper, person_dns) = self.read_people(&mut session, &NoProgress).await?;
+        let (mut mapper, person_dns) = self.read_people(&mut session, &NoProgress, true).await?;
         let attrs: Vec<String> = GROUP_ATTRS.iter().map(|a| a.to_string()).collect();
 
         let mut selected_entries = Vec::new();

@@ -25,8 +25,8 @@ mod users;
 mod wire;
 
 use crate::connectors::{
-    Connector, Durability, IdLookup, OpenOptions, ReadActivity, ReadCommunities, ReadUsers,
-    Record, WriteCommunities, WriteContent, WriteOutcome, WriteUsers,
+    Connector, Durability, IdLookup, OpenOptions, ReadActivity, ReadCommunities, ReadUsers, Record,
+    WriteCommunities, WriteContent, WriteOutcome, WriteUsers,
 };
 use crate::core::endpoint::Endpoint;
 use crate::error::{Error, Result};

@@ -286,11 +286,9 @@ fn corrupt(path: &Path, entry: &str, e: impl std::fmt::Display) -> anyhow::Error
 
 /// Relative, `/`-separated, no `..`, no drive letter, no backslash tricks.
 pub fn is_safe_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with(['/', '\\'])
-        && !(name.len() >= 2 && name.as_bytes()[1] == b':')
-        && !name.contains('\0')
-        && name.split(['/', '\\']).all(|c| c != "..")
+    let absolute = name.starts_with(['/', '\\']) || name.as_bytes().get(1) == Some(&b':');
+    let escapes = name.split(['/', '\\']).any(|c| c == "..");
+    !(name.is_empty() || absolute || escapes || name.contains('\0'))
 }
 
 /// `folder/` when every entry is inside one folder that holds the metadata files.

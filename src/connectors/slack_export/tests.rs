@@ -282,3 +282,65 @@ async fn a_broken_day_file_fails_before_the_first_record() {
         crate::error::ExitCode::InvalidData
     );
 }
+
+/// Enterprise Grid (`org_users.json`), the legacy `file` + `upload`, slackdump's
+/// `<folder>/attachments/<id>-<name>` layout, and a folder no metadata file lists.
+#[tokio::test]
+async fn grid_legacy_files_and_unlisted_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path();
+    std::fs::copy(fixture().join("users.json"), x.join("org_users.json")).unwrap();
+    std::fs::write(
+        x.join("channels.json"),
+        r#"[{"id": "C9", "name": "ventes", "members": ["U01"]}]"#,
+    )
+    .unwrap();
+    for d in ["ventes/attachments", "C77"] {
+        std::fs::create_dir_all(x.join(d)).unwrap();
+    }
+    std::fs::write(
+        x.join("ventes/2024-05-01.json"),
+        r#"[{"ts": "1714550400.000001", "user": "U01", "text": "ancien partage",
+             "file": {"id": "F7", "name": "chiffres.csv", "mimetype": "text/csv"}, "upload": true},
+            {"ts": "1714550500.000001", "user": "U02", "text": "re-partage",
+             "file": {"id": "F7", "name": "chiffres.csv"}, "upload": false}]"#,
+    )
+    .unwrap();
+    std::fs::write(
+        x.join("ventes/attachments/F7-chiffres.csv"),
+        "mois;ventes\nmai;42\n",
+    )
+    .unwrap();
+    std::fs::write(
+        x.join("C77/2024-05-02.json"),
+        r#"[{"ts": "1714636800.000001", "user": "U04", "text": "perdu ?"}]"#,
+    )
+    .unwrap();
+
+    let conn = SlackExportConnector::new(x);
+    let users = conn
+        .read_users(&crate::core::progress::NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(users.users.len(), 5);
+    let records = records(x).await;
+    let attachments: Vec<_> = records
+        .iter()
+        .filter_map(|r| match &r.record {
+            Record::Attachment(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    // Only the message that uploaded the file carries it.
+    assert_eq!(attachments.len(), 1);
+    assert_eq!(attachments[0].post, "C9:1714550400.000001");
+    assert_eq!(attachments[0].size, "mois;ventes\nmai;42\n".len() as u64);
+    let unlisted = records.iter().find_map(|r| match &r.record {
+        Record::Community(c) if c.key == "C77" => Some(c),
+        _ => None,
+    });
+    let unlisted = unlisted.expect("unlisted folder kept as a community");
+    assert_eq!(unlisted.visibility, Visibility::Private);
+    assert_eq!(unlisted.extra["kind"], "unlisted");
+    assert_eq!(post(&records, "C77:1714636800.000001").author, "kim");
+}
