@@ -288,3 +288,84 @@ fn profiles_from_config_file_resolve() {
         .success();
     assert_eq!(bundle_users(&dir.path().join("ws")).len(), 9);
 }
+
+#[test]
+fn several_sources_merge_with_conflicts_or_precedence() {
+    let dir = tempfile::tempdir().unwrap();
+    // The same person (same email) in a second source, with another title.
+    std::fs::write(
+        dir.path().join("extra.csv"),
+        "key,email,display_name,title\nmarie,marie.durand@durand-fils.fr,Marie D.,Consultante\nnew.hire,new@durand-fils.fr,New Hire,Stagiaire\n",
+    )
+    .unwrap();
+    let profiles = |with_precedence: bool| {
+        let (p1, p2) = if with_precedence {
+            ("precedence = 1\n", "precedence = 2\n")
+        } else {
+            ("", "")
+        };
+        format!(
+            "[endpoints.dir]\nurl = \"ldif:{}\"\n{p1}[endpoints.extra]\nurl = \"csv:extra.csv\"\n{p2}",
+            fixture("people.ldif").display()
+        )
+    };
+    std::fs::write(dir.path().join("esnctl.toml"), profiles(false)).unwrap();
+    let out = esnctl(dir.path())
+        .args([
+            "-o",
+            "json",
+            "users",
+            "sync",
+            "--from",
+            "dir",
+            "--from",
+            "extra",
+            "--to",
+            "bundle:ws",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = json_stdout(&out);
+    assert_eq!(
+        plan["summary"]["create"], 9,
+        "8 from the directory + new.hire: {plan}"
+    );
+    assert!(
+        stderr(&out).contains("is in both dir and extra"),
+        "{}",
+        stderr(&out)
+    );
+    let users = bundle_users(&dir.path().join("ws"));
+    assert!(users
+        .iter()
+        .all(|u| u["key"] != "mdurand" && u["key"] != "marie"));
+    assert_eq!(find_user(&users, "new.hire")["source"], "extra");
+
+    std::fs::write(dir.path().join("esnctl.toml"), profiles(true)).unwrap();
+    let out = esnctl(dir.path())
+        .args([
+            "-o",
+            "json",
+            "users",
+            "sync",
+            "--from",
+            "dir",
+            "--from",
+            "extra",
+            "--to",
+            "bundle:ws",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let users = bundle_users(&dir.path().join("ws"));
+    let marie = find_user(&users, "mdurand");
+    assert_eq!(
+        marie["title"], "Directrice commerciale",
+        "the directory takes precedence"
+    );
+    assert_eq!(marie["source"], "dir");
+}

@@ -14,6 +14,7 @@ use crate::connectors::UserSet;
 use crate::core::model::{DirectoryGroup, User, USER_FIELDS};
 use crate::error::{Error, Result};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// One directory entry. Attribute names compare case-insensitively (as in LDAP); values
@@ -743,11 +744,17 @@ fn email_of(u: &User) -> Option<&str> {
 
 /// Index lists of items sharing a case-insensitive value, in order of first appearance.
 fn duplicates<T>(items: &[T], value: impl Fn(&T) -> Option<&str>) -> Vec<Vec<usize>> {
-    let mut by_value: HashMap<String, usize> = HashMap::new();
+    let mut by_value: HashMap<Cow<str>, usize> = HashMap::with_capacity(items.len());
     let mut lists: Vec<Vec<usize>> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         if let Some(v) = value(item) {
-            match by_value.entry(v.to_lowercase()) {
+            // Borrowed when already lowercase: no allocation per person.
+            let lower = if v.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+                Cow::Owned(v.to_lowercase())
+            } else {
+                Cow::Borrowed(v)
+            };
+            match by_value.entry(lower) {
                 std::collections::hash_map::Entry::Occupied(e) => lists[*e.get()].push(i),
                 std::collections::hash_map::Entry::Vacant(e) => {
                     e.insert(lists.len());

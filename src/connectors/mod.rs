@@ -22,6 +22,7 @@ use std::io::Read;
 pub mod bundle;
 pub mod csv;
 pub mod directory;
+pub mod export_archive;
 pub mod ldap;
 pub mod ldif;
 pub mod matrix;

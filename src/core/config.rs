@@ -98,6 +98,17 @@ impl Config {
             ep.profile = Some(spec.to_string());
             ep.settings = table.clone();
             ep.settings.remove("url");
+            // Generic to every endpoint kind: taken out before the connector's settings.
+            ep.precedence = match ep.settings.remove("precedence") {
+                None => None,
+                Some(toml::Value::Integer(n)) => Some(n),
+                Some(other) => {
+                    return Err(Error::usage(format!(
+                        "profile \"{spec}\": precedence must be an integer, not {other}"
+                    ))
+                    .into())
+                }
+            };
             return Ok(ep);
         }
         if let Some(parsed) = Endpoint::parse_uri(spec) {

@@ -109,7 +109,9 @@ impl EndpointKind {
             EndpointKind::Ldap => &[ReadUsers, ReadGroups],
             EndpointKind::Scim => &[ReadUsers, WriteUsers, ReadCommunities, WriteCommunities],
             EndpointKind::SlackExport => &[ReadUsers, ReadCommunities, ReadContent],
-            EndpointKind::MattermostJsonl => &[ReadUsers, ReadCommunities, ReadContent, WriteContent],
+            EndpointKind::MattermostJsonl => {
+                &[ReadUsers, ReadCommunities, ReadContent, WriteContent]
+            }
             EndpointKind::VivaEngageExport => &[ReadUsers, ReadCommunities, ReadContent],
             EndpointKind::RocketChatCsv => &[WriteContent],
             EndpointKind::Matrix => &[
@@ -162,6 +164,9 @@ pub struct Endpoint {
     pub settings: toml::Table,
     /// The profile name, when the endpoint came from the config file.
     pub profile: Option<String>,
+    /// `precedence = N` in the profile: when several `--from` sources list the same
+    /// person, the smaller number wins.
+    pub precedence: Option<i64>,
 }
 
 impl Endpoint {
@@ -198,6 +203,7 @@ impl Endpoint {
             location,
             settings: toml::Table::new(),
             profile: None,
+            precedence: None,
         }))
     }
 

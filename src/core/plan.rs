@@ -323,8 +323,18 @@ enum Match {
 struct ActualIndex<'a> {
     users: &'a [User],
     by_id: HashMap<&'a str, usize>,
-    by_key: HashMap<String, usize>,
-    by_email: HashMap<String, usize>,
+    by_key: HashMap<Cow<'a, str>, usize>,
+    by_email: HashMap<Cow<'a, str>, usize>,
+}
+
+/// `s.to_lowercase()`, borrowed when that changes nothing (the usual username or email):
+/// indexing 100k users then allocates no key.
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
 }
 
 impl<'a> ActualIndex<'a> {
@@ -339,9 +349,9 @@ impl<'a> ActualIndex<'a> {
             if let Some(id) = u.external_id.as_deref() {
                 idx.by_id.entry(id).or_insert(i);
             }
-            idx.by_key.entry(u.key.to_lowercase()).or_insert(i);
+            idx.by_key.entry(lowercase(&u.key)).or_insert(i);
             if let Some(email) = &u.email {
-                idx.by_email.entry(email.to_lowercase()).or_insert(i);
+                idx.by_email.entry(lowercase(email)).or_insert(i);
             }
         }
         idx
@@ -356,12 +366,12 @@ impl<'a> ActualIndex<'a> {
             return Match::Found(i);
         }
         // The username decides before the email: they can point at two different accounts.
-        let by_key = self.by_key.get(&want.key.to_lowercase());
-        let by_email = want
-            .email
-            .as_ref()
-            .and_then(|e| self.by_email.get(&e.to_lowercase()));
-        let Some(&i) = by_key.or(by_email) else {
+        let by_key = self.by_key.get(lowercase(&want.key).as_ref());
+        let by_email = || {
+            let e = want.email.as_deref()?;
+            self.by_email.get(lowercase(e).as_ref())
+        };
+        let Some(&i) = by_key.or_else(by_email) else {
             return Match::None;
         };
         match (&want.external_id, &self.users[i].external_id) {

@@ -78,10 +78,11 @@ pub async fn plan(
         .zip(sources)
         .map(|(conn, ep)| async move {
             let reader = conn.as_read_users().expect("capability checked");
-            reader
-                .read_users(progress)
-                .await
-                .map(|set| (ep.label.clone(), set))
+            reader.read_users(progress).await.map(|set| SourceUsers {
+                label: ep.label.clone(),
+                precedence: ep.precedence,
+                set,
+            })
         });
     let dest_read = async {
         let reader = dest_conn.as_read_users().ok_or_else(|| {
@@ -176,16 +177,30 @@ pub struct MergedUsers {
     pub warnings: Vec<String>,
 }
 
-/// Merges several sources. With more than one, each user records its source, and the same
+/// One source's users, with the precedence its profile gives it (`precedence = N`).
+pub struct SourceUsers {
+    pub label: String,
+    pub precedence: Option<i64>,
+    pub set: UserSet,
+}
+
+/// Merges several sources. With more than one, each user records its source. The same
 /// person (key or email) in two sources is a conflict: neither record is applied and the
-/// destination account is left alone.
-pub fn merge_sources(sets: Vec<(String, UserSet)>) -> MergedUsers {
-    let multi = sets.len() > 1;
+/// destination account is left alone, unless both sources have a `precedence` and they
+/// differ: then the smaller number wins.
+pub fn merge_sources(sources: Vec<SourceUsers>) -> MergedUsers {
+    let multi = sources.len() > 1;
     let mut out = MergedUsers::default();
-    let mut by_key: HashMap<String, (usize, String)> = HashMap::new();
-    let mut by_email: HashMap<String, (usize, String)> = HashMap::new();
+    // Index of the kept record, with its source label and precedence.
+    let mut by_key: HashMap<String, (usize, String, Option<i64>)> = HashMap::new();
+    let mut by_email: HashMap<String, (usize, String, Option<i64>)> = HashMap::new();
     let mut conflicted = Vec::new();
-    for (label, set) in sets {
+    for SourceUsers {
+        label,
+        precedence,
+        set,
+    } in sources
+    {
         out.warnings
             .extend(set.warnings.into_iter().map(|w| format!("{label}: {w}")));
         out.held.extend(set.held);
@@ -199,21 +214,47 @@ pub fn merge_sources(sets: Vec<(String, UserSet)>) -> MergedUsers {
                 .get(&key)
                 .or_else(|| email.as_ref().and_then(|e| by_email.get(e)))
                 .cloned();
-            if let Some((idx, other)) = clash {
-                out.warnings.push(format!(
-                    "\"{}\" is in both {other} and {label}; neither is applied (conflict)",
-                    user.key
-                ));
-                conflicted.push(idx);
-                out.held.push(user);
-                continue;
+            let entry = |idx| (idx, label.clone(), precedence);
+            match clash {
+                Some((idx, other, Some(theirs)))
+                    if precedence.is_some_and(|mine| mine != theirs) =>
+                {
+                    let mine = precedence.unwrap_or_default();
+                    let (winner, loser) = if mine < theirs {
+                        (&label, &other)
+                    } else {
+                        (&other, &label)
+                    };
+                    tracing::info!(
+                        "\"{}\" is in both {other} and {label}; {winner} takes precedence over {loser}",
+                        user.key
+                    );
+                    if mine < theirs {
+                        out.users[idx] = user;
+                        by_key.insert(key, entry(idx));
+                        if let Some(e) = email {
+                            by_email.insert(e, entry(idx));
+                        }
+                    }
+                }
+                Some((idx, other, _)) => {
+                    out.warnings.push(format!(
+                        "\"{}\" is in both {other} and {label}; neither is applied (conflict; \
+                         set precedence = N on the profiles to choose)",
+                        user.key
+                    ));
+                    conflicted.push(idx);
+                    out.held.push(user);
+                }
+                None => {
+                    let idx = out.users.len();
+                    by_key.insert(key, entry(idx));
+                    if let Some(e) = email {
+                        by_email.insert(e, entry(idx));
+                    }
+                    out.users.push(user);
+                }
             }
-            let idx = out.users.len();
-            by_key.insert(key, (idx, label.clone()));
-            if let Some(e) = email {
-                by_email.insert(e, (idx, label.clone()));
-            }
-            out.users.push(user);
         }
     }
     conflicted.sort_unstable();
@@ -255,8 +296,8 @@ mod tests {
     #[test]
     fn same_person_in_two_sources_is_held_not_applied() {
         let merged = merge_sources(vec![
-            ("a".into(), set(&[("marie", "m@x"), ("paul", "p@x")])),
-            ("b".into(), set(&[("mdurand", "M@X"), ("lea", "l@x")])),
+            source("a", None, &[("marie", "m@x"), ("paul", "p@x")]),
+            source("b", Some(1), &[("mdurand", "M@X"), ("lea", "l@x")]),
         ]);
         let keys: Vec<_> = merged.users.iter().map(|u| u.key.as_str()).collect();
         assert_eq!(keys, ["paul", "lea"]);
@@ -265,9 +306,40 @@ mod tests {
         assert_eq!(merged.warnings.len(), 1);
     }
 
+    fn source(label: &str, precedence: Option<i64>, users: &[(&str, &str)]) -> SourceUsers {
+        SourceUsers {
+            label: label.into(),
+            precedence,
+            set: set(users),
+        }
+    }
+
+    #[test]
+    fn precedence_decides_between_two_sources() {
+        let merged = merge_sources(vec![
+            source(
+                "chamber-east",
+                Some(2),
+                &[("marie", "m@x"), ("paul", "p@x")],
+            ),
+            source("head-office", Some(1), &[("mdurand", "M@X")]),
+        ]);
+        let keys: Vec<_> = merged.users.iter().map(|u| u.key.as_str()).collect();
+        assert_eq!(keys, ["mdurand", "paul"]);
+        assert_eq!(merged.users[0].source.as_deref(), Some("head-office"));
+        assert!(merged.held.is_empty() && merged.warnings.is_empty());
+
+        let merged = merge_sources(vec![
+            source("head-office", Some(1), &[("mdurand", "M@X")]),
+            source("chamber-east", Some(2), &[("marie", "m@x")]),
+        ]);
+        assert_eq!(merged.users[0].key, "mdurand");
+        assert_eq!(merged.users.len(), 1);
+    }
+
     #[test]
     fn single_source_keeps_no_source_label() {
-        let merged = merge_sources(vec![("a".into(), set(&[("marie", "m@x")]))]);
+        let merged = merge_sources(vec![source("a", None, &[("marie", "m@x")])]);
         assert_eq!(merged.users[0].source, None);
     }
 }

@@ -58,8 +58,6 @@ struct Raw {
     /// Read by `users sync --groups` (ops::groups_mirror); validated here.
     #[serde(default, rename = "group_map")]
     _group_map: BTreeMap<String, String>,
-    #[serde(rename = "precedence")]
-    _precedence: Option<i64>,
 }
 
 /// Validated settings; holds no secret (the password is read when connecting).
