@@ -61,7 +61,7 @@ ldap_answers() { # URL [-ZZ] -> 0 when a bind as the service account and a searc
   # timeout: if another process won the port race, its listener may never answer.
   LDAPTLS_CACERT=$dir/tls/ca.crt LDAPTLS_REQCERT=demand timeout 3 \
     ldapsearch -x -LLL -o nettimeout=3 -l 5 -H "$1" ${2:+"$2"} -D "$BIND_DN" \
-    -w "$bind_pw" -b "$BASE_DN" -s base dn >/dev/null 2>&1
+    -y "$dir/bind.pw" -b "$BASE_DN" -s base dn >/dev/null 2>&1
 }
 
 stop_instance() { stop_server 20 slapd "$dir/slapd.pid"; } # slapd exits in well under 1 s
@@ -221,9 +221,11 @@ start_instance() {
 
   admin_pw=$(random_hex 16)
   bind_pw=$(random_hex 16)
+  # Passwords go through files (mode 600, in the 700 instance folder), never on argv.
+  (umask 077 && printf '%s' "$admin_pw" >"$dir/admin.pw" && printf '%s' "$bind_pw" >"$dir/bind.pw")
   make_tls
-  write_config "$("$SLAPPASSWD" -h '{SSHA}' -s "$admin_pw")"
-  write_service_account "$("$SLAPPASSWD" -h '{SSHA}' -s "$bind_pw")"
+  write_config "$("$SLAPPASSWD" -h '{SSHA}' -T "$dir/admin.pw")"
+  write_service_account "$("$SLAPPASSWD" -h '{SSHA}' -T "$dir/bind.pw")"
   "$FIXTURES/gen-big-group.sh" >"$dir/big-group.ldif"
 
   # Offline load (fast, also for 100k entries); -q skips checks the fixtures don't need.

@@ -2,7 +2,7 @@
 //! over every day file that validates them and collects what the metadata lacks.
 
 use super::archive::Archive;
-use super::meta::{file_label, Meta};
+use super::meta::Meta;
 use super::wire::{self, Light, Message};
 use crate::error::{Error, Result};
 use jiff::Timestamp;
@@ -48,7 +48,7 @@ pub fn utf8<'a>(archive: &Archive, rel: &str, bytes: &'a [u8]) -> Result<&'a str
             .count()
             + 1;
         Error::invalid_at(
-            file_label(archive, rel),
+            archive.label(rel),
             line as u64,
             None,
             "not UTF-8 text",
@@ -85,7 +85,7 @@ pub fn mentions(hay: &[u8], needle: &[u8]) -> bool {
 /// An error naming the file, the line and, when the JSON is well-formed but a message is
 /// not, the message's position in the file.
 fn parse_error(archive: &Archive, rel: &str, bytes: &[u8], e: serde_json::Error) -> anyhow::Error {
-    let file = file_label(archive, rel);
+    let file = archive.label(rel);
     let line = e.line() as u64;
     // Find which message is at fault, to name it.
     if let Ok(values) = serde_json::from_slice::<Vec<serde_json::Value>>(bytes) {
@@ -173,7 +173,7 @@ pub fn scan(
                 let Some(when) = ts_time(ts) else {
                     return Err(Error::invalid_data(format!(
                         "{}: message {}: field \"ts\": \"{ts}\" is not a Slack timestamp",
-                        file_label(archive, &rel),
+                        archive.label(&rel),
                         i + 1
                     ))
                     .into());

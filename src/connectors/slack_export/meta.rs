@@ -53,17 +53,8 @@ pub fn read_json<T: DeserializeOwned>(archive: &mut Archive, rel: &str) -> Resul
 }
 
 pub fn json_error(archive: &Archive, rel: &str, e: &serde_json::Error) -> Error {
-    let file = file_label(archive, rel);
+    let file = archive.label(rel);
     Error::invalid_at(file, e.line() as u64, None, format!("invalid JSON: {e}"))
-}
-
-/// How messages name a file of the export: `general/2024-03-01.json`, prefixed with the
-/// zip's path for a zip (`export.zip!general/2024-03-01.json`).
-pub fn file_label(archive: &Archive, rel: &str) -> String {
-    match archive {
-        Archive::Dir(root) => root.join(rel).display().to_string(),
-        Archive::Zip { path, .. } => format!("{}!{rel}", path.display()),
-    }
 }
 
 impl Meta {
@@ -119,7 +110,7 @@ impl Meta {
                     let what = format!("entry {} has no id", i + 1);
                     return Err(Error::invalid_data(format!(
                         "{}: {what}",
-                        file_label(archive, file)
+                        archive.label(file)
                     ))
                     .into());
                 }
