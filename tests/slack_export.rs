@@ -4,8 +4,7 @@
 mod common;
 
 use common::*;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     esnctl(dir).args(args).output().unwrap()
@@ -16,45 +15,7 @@ fn ep(path: &Path) -> String {
 }
 
 fn stats_json(dir: &Path, source: &Path) -> serde_json::Value {
-    let out = run(dir, &["-o", "json", "content", "stats", &ep(source)]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    json_stdout(&out)
-}
-
-/// Zips a folder into `zip_path`, each entry under `prefix` (deflated, as Slack does).
-fn zip_folder(src: &Path, zip_path: &Path, prefix: &str, extra: &[(&str, &[u8])]) {
-    let file = std::fs::File::create(zip_path).unwrap();
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let mut stack = vec![src.to_path_buf()];
-    let mut files: Vec<PathBuf> = Vec::new();
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    for p in files {
-        let rel = p
-            .strip_prefix(src)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .replace('\\', "/");
-        zip.start_file(format!("{prefix}{rel}"), options).unwrap();
-        zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
-    }
-    for (name, bytes) in extra {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(bytes).unwrap();
-    }
-    zip.finish().unwrap();
+    content_stats(dir, &ep(source))
 }
 
 const EXPECTED: &str = r#"{"summary": {"users": 6, "communities": 5, "memberships": 14,

@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
@@ -17,45 +16,8 @@ fn ep(path: &Path) -> String {
     format!("viva-engage-export:{}", path.display())
 }
 
-/// Zips every file of `src` under `prefix`, plus `extra` entries.
-fn zip_folder(src: &Path, zip_path: &Path, prefix: &str, extra: &[(&str, &[u8])]) {
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(zip_path).unwrap());
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let mut stack = vec![src.to_path_buf()];
-    let mut files: Vec<PathBuf> = Vec::new();
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    for p in files {
-        let rel = p
-            .strip_prefix(src)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .replace('\\', "/");
-        zip.start_file(format!("{prefix}{rel}"), options).unwrap();
-        zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
-    }
-    for (name, bytes) in extra {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(bytes).unwrap();
-    }
-    zip.finish().unwrap();
-}
-
 fn stats(dir: &Path, source: &Path) -> serde_json::Value {
-    let out = run(dir, &["-o", "json", "content", "stats", &ep(source)]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    json_stdout(&out)
+    content_stats(dir, &ep(source))
 }
 
 fn jsonl(path: &Path) -> Vec<serde_json::Value> {
@@ -230,7 +192,11 @@ fn unbalanced_quotes_and_missing_files_are_invalid_data() {
         "Messages.csv",
         &format!("{HEADER}1,,1,10,,false,1,\"open,,2024-01-01 00:00:00 UTC,\n2,,2,10,,false,1,x,,2024-01-01 00:00:00 UTC,\n"),
     );
-    assert_invalid(dir.path(), &src, &["Messages.csv:2", "fields where the header has 11"]);
+    assert_invalid(
+        dir.path(),
+        &src,
+        &["Messages.csv:2", "fields where the header has 11"],
+    );
     // Opened in the last column, the quote swallows every later row without changing
     // the field count: only the quote check sees it.
     let src = broken(

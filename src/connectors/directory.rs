@@ -119,16 +119,18 @@ impl From<ldap3::ResultEntry> for DirEntry {
     /// values keep the server's order. Malformed parts (never sent by a conforming
     /// server) are left out rather than panicking as `construct` would.
     fn from(re: ldap3::ResultEntry) -> Self {
-        let mut tags = re
-            .0
-            .match_id(4)
-            .and_then(|t| t.expect_constructed())
-            .unwrap_or_default()
-            .into_iter();
+        let mut tags =
+            re.0.match_id(4)
+                .and_then(|t| t.expect_constructed())
+                .unwrap_or_default()
+                .into_iter();
         let dn = tags
             .next()
             .and_then(|t| t.expect_primitive())
-            .map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+            .map(|b| {
+                String::from_utf8(b)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            })
             .unwrap_or_default();
         let mut entry = DirEntry::new(dn);
         let attrs = tags.next().and_then(|t| t.expect_constructed());
@@ -375,14 +377,15 @@ fn id_value(attr: &str, value: &[u8]) -> String {
 pub fn normalize_dn(dn: &str) -> String {
     // Fast path for the common DN (`uid=x,ou=people,dc=ex`): nothing to unescape, trim or
     // re-escape, so the full pass below would give exactly the lowercased input.
-    let plain = !dn.bytes().any(|b| {
-        matches!(b, b'\\' | b'"' | b'+' | b'<' | b'>' | b';' | b'#' | b' ')
-    }) && dn.split(',').all(|rdn| match rdn.split_once('=') {
-        Some((attr, value)) => {
-            !value.contains('=') && attr.trim() == attr && value.trim_start() == value
-        }
-        None => false,
-    });
+    let plain = !dn
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'"' | b'+' | b'<' | b'>' | b';' | b'#' | b' '))
+        && dn.split(',').all(|rdn| match rdn.split_once('=') {
+            Some((attr, value)) => {
+                !value.contains('=') && attr.trim() == attr && value.trim_start() == value
+            }
+            None => false,
+        });
     if plain {
         return dn.to_lowercase();
     }

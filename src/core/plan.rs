@@ -88,6 +88,10 @@ impl UserPlan {
 /// Marks deactivations made by esnctl, so only those are undone automatically.
 pub const DEACTIVATED_BY_ESNCTL: &str = "esnctl";
 
+fn deactivated_by_esnctl(user: &User) -> bool {
+    user.deactivated_by.as_deref() == Some(DEACTIVATED_BY_ESNCTL)
+}
+
 /// Diffs desired users (the source) against actual users (the destination).
 ///
 /// Matching: by immutable id when both sides have one, else by case-insensitive key, then
@@ -114,7 +118,7 @@ enum Decision {
 /// [`diff_users`] consuming both sides: records move into the plan instead of being
 /// cloned, so a plan of 100k changes costs little more than the users themselves.
 pub fn diff_users_owned(
-    desired: Vec<User>,
+    mut desired: Vec<User>,
     held: &[User],
     actual: Vec<User>,
     stores: &dyn Fn(&str) -> bool,
@@ -147,6 +151,16 @@ pub fn diff_users_owned(
                 }
                 Match::Found(i) => {
                     matched[i] = true;
+                    let have = &actual[i];
+                    // Here rather than in plan_matched, so warnings keep the source order.
+                    if want.active && !have.active && !deactivated_by_esnctl(have) {
+                        plan.warnings.push(format!(
+                            "\"{}\" is active in the source but was deactivated on the destination \
+                             by someone else; not reactivated (reactivate it by hand if that is \
+                             intended)",
+                            want.key
+                        ));
+                    }
                     Decision::Matched(i)
                 }
                 Match::HeldByOther(i) => {
@@ -166,9 +180,25 @@ pub fn diff_users_owned(
         }
     }
 
+    // A change holds two records inline: growing the vector by doubling would briefly
+    // hold the old and new buffers (the dry run's peak memory); reserve the worst case
+    // once instead (pages never written are not resident) and shrink at the end.
+    let worst = decisions
+        .iter()
+        .filter(|d| !matches!(d, Decision::Skip))
+        .count()
+        + matched.iter().filter(|m| !**m).count();
+    plan.changes.reserve_exact(worst);
     // Each destination record is matched at most once: it can be moved out of its slot.
     let mut actual: Vec<Option<User>> = actual.into_iter().map(Some).collect();
-    for (mut want, decision) in desired.into_iter().zip(decisions) {
+    // Taken from the end, the source vector shrinks as the plan grows (a large buffer is
+    // its own mapping: shrinking returns its pages), so the users are never held twice
+    // over; the changes are put back in source order below.
+    while let Some(mut want) = desired.pop() {
+        let decision = decisions.pop().expect("one decision per desired user");
+        if desired.len() % 8192 == 0 {
+            desired.shrink_to_fit();
+        }
         match decision {
             Decision::Skip => {}
             Decision::Matched(i) => {
@@ -187,6 +217,7 @@ pub fn diff_users_owned(
             }
         }
     }
+    plan.changes.reverse();
 
     for (i, slot) in actual.iter_mut().enumerate() {
         if matched[i] {
@@ -208,6 +239,7 @@ pub fn diff_users_owned(
             fields: vec![active_change(true, false)],
         });
     }
+    plan.changes.shrink_to_fit();
     plan
 }
 
@@ -250,20 +282,14 @@ fn plan_matched(want: User, have: User, stores: &dyn Fn(&str) -> bool, plan: &mu
     desired.source = want.source.clone();
 
     let action = match (want.active, have.active) {
-        (true, false) if have.deactivated_by.as_deref() == Some(DEACTIVATED_BY_ESNCTL) => {
+        (true, false) if deactivated_by_esnctl(&have) => {
             desired.active = true;
             desired.deactivated_by = None;
             fields.push(active_change(false, true));
             Some(Action::Reactivate)
         }
-        (true, false) => {
-            plan.warnings.push(format!(
-                "\"{}\" is active in the source but was deactivated on the destination by someone \
-                 else; not reactivated (reactivate it by hand if that is intended)",
-                want.key
-            ));
-            (!fields.is_empty()).then_some(Action::Update)
-        }
+        // Left deactivated (warned about while matching).
+        (true, false) => (!fields.is_empty()).then_some(Action::Update),
         (false, true) => {
             desired.active = false;
             desired.deactivated_by = Some(DEACTIVATED_BY_ESNCTL.to_string());

@@ -74,3 +74,50 @@ pub fn find_user<'a>(users: &'a [serde_json::Value], key: &str) -> &'a serde_jso
         .find(|u| u["key"] == key)
         .unwrap_or_else(|| panic!("user {key} not in {users:#?}"))
 }
+
+/// `esnctl -o json content stats ENDPOINT` in `dir`, which must succeed.
+pub fn content_stats(dir: &Path, endpoint: &str) -> serde_json::Value {
+    let out = esnctl(dir)
+        .args(["-o", "json", "content", "stats", endpoint])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    json_stdout(&out)
+}
+
+/// Zips every file of the folder `src` into `zip_path`, in name order and deflated (as
+/// export tools do), each entry under `prefix`; then the `extra` entries, names as given.
+pub fn zip_folder(src: &Path, zip_path: &Path, prefix: &str, extra: &[(&str, &[u8])]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(zip_path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut stack = vec![src.to_path_buf()];
+    let mut files: Vec<PathBuf> = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for p in files {
+        let rel = p
+            .strip_prefix(src)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .replace('\\', "/");
+        zip.start_file(format!("{prefix}{rel}"), options).unwrap();
+        zip.write_all(&std::fs::read(&p).unwrap()).unwrap();
+    }
+    for (name, bytes) in extra {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+}

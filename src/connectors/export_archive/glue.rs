@@ -156,9 +156,16 @@ mod tests {
     fn records_flow_in_order_and_stop_after_an_error() {
         assert_eq!(
             run(None),
-            [Ok("step 3".into()), Ok("step 2".into()), Ok("step 1".into())]
+            [
+                Ok("step 3".into()),
+                Ok("step 2".into()),
+                Ok("step 1".into())
+            ]
         );
-        assert_eq!(run(Some(2)), [Ok("step 3".into()), Err("broken at 2".into())]);
+        assert_eq!(
+            run(Some(2)),
+            [Ok("step 3".into()), Err("broken at 2".into())]
+        );
     }
 
     #[test]

@@ -14,7 +14,6 @@ use anyhow::Context;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use stream::{SharedFile, ZipEntryReader};
 use zip::ZipArchive;
 
@@ -52,7 +51,10 @@ impl Archive {
         }
         let file = File::open(path).with_context(cannot_open)?;
         let zip = ZipArchive::new(SharedFile::new(file, meta.len())).map_err(|e| {
-            let hint = format.zip_hint.map(|h| format!("; {h}")).unwrap_or_default();
+            let hint = format
+                .zip_hint
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
             Error::invalid_data(format!(
                 "{}: not a readable zip archive ({e}){hint}",
                 path.display()
@@ -200,6 +202,21 @@ pub fn is_safe_name(name: &str) -> bool {
     !(name.is_empty() || absolute || escapes || name.contains('\0'))
 }
 
+/// `folder/` when every name but the `ignored` ones sits in one folder, else empty (an
+/// export unpacked and zipped again, or zipped with its folder).
+pub fn single_folder(names: &[&str], ignored: impl Fn(&str) -> bool) -> String {
+    let mut kept = names.iter().filter(|n| !ignored(n));
+    let Some((first, _)) = kept.next().and_then(|n| n.split_once('/')) else {
+        return String::new();
+    };
+    let prefix = format!("{first}/");
+    if kept.all(|n| n.starts_with(&prefix)) {
+        prefix
+    } else {
+        String::new()
+    }
+}
+
 /// Every entry name, checked: UTF-8 and [`is_safe_name`].
 fn checked_names<'a>(path: &Path, zip: &'a ZipArchive<SharedFile>) -> Result<Vec<&'a str>> {
     let mut names = Vec::with_capacity(zip.len());
@@ -225,7 +242,7 @@ fn checked_names<'a>(path: &Path, zip: &'a ZipArchive<SharedFile>) -> Result<Vec
 
 fn open_in(root: &Path, rel: &str) -> Result<File> {
     let p = root.join(rel);
-    Ok(File::open(&p).with_context(|| format!("cannot open {}", p.display()))?)
+    File::open(&p).with_context(|| format!("cannot open {}", p.display()))
 }
 
 /// The entry was listed (or checked) before: its absence now means the file changed.
@@ -318,6 +335,9 @@ mod tests {
         assert_eq!(archive.files().unwrap(), ["a.csv", "b/été/x.txt"]);
         assert!(archive.contains("b/été/x.txt"));
         assert!(!archive.contains("b"));
-        assert_eq!(archive.label("a.csv"), root.join("a.csv").display().to_string());
+        assert_eq!(
+            archive.label("a.csv"),
+            root.join("a.csv").display().to_string()
+        );
     }
 }

@@ -56,7 +56,12 @@ pub struct ZipEntryReader {
 }
 
 impl ZipEntryReader {
-    pub fn spawn(mut zip: ZipArchive<SharedFile>, index: usize, path: PathBuf, name: String) -> Self {
+    pub fn spawn(
+        mut zip: ZipArchive<SharedFile>,
+        index: usize,
+        path: PathBuf,
+        name: String,
+    ) -> Self {
         let (tx, rx) = std::sync::mpsc::sync_channel(4);
         std::thread::spawn(move || {
             let mut entry = match zip.by_index(index) {
@@ -111,4 +116,3 @@ impl Read for ZipEntryReader {
         Ok(n)
     }
 }
-

@@ -258,11 +258,7 @@ impl Session {
             return Ok(None);
         }
         check_result(&self.settings, dn, &res.1)?;
-        Ok(res
-            .0
-            .into_iter()
-            .next()
-            .map(|e| DirEntry::from(e)))
+        Ok(res.0.into_iter().next().map(DirEntry::from))
     }
 
     pub async fn close(mut self) {

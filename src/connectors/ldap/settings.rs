@@ -258,7 +258,11 @@ mod tests {
             ("ldap://h/dc=x", "user_filter = \"(uid=a\"", "user_filter"),
             ("ldap://h/dc=x??sub?(uid=a)", "", "scope"),
             ("ldaps://h/dc=x", "starttls = true", "starttls"),
-            ("ldap://h/dc=x", "scope = \"subtree\"", "`sub`, `one`, `base`"),
+            (
+                "ldap://h/dc=x",
+                "scope = \"subtree\"",
+                "`sub`, `one`, `base`",
+            ),
             ("ldap://h/dc=x", "timeout = 0", "timeout"),
             ("ldap://h/dc=x", "[attributes]\nemial = \"mail\"", "emial"),
         ] {

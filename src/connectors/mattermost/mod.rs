@@ -16,6 +16,7 @@ pub mod wire;
 mod writer;
 mod zip;
 
+use crate::connectors::export_archive::glue::{self, Records};
 use crate::connectors::{
     CommunitySet, Connector, Durability, IdLookup, Located, ReadCommunities, ReadContent,
     ReadUsers, Record, UserSet, WriteContent, WriteOutcome,
@@ -30,7 +31,6 @@ use futures::stream::{BoxStream, StreamExt};
 use reader::{Content, Meta};
 use serde::Deserialize;
 use source::Source;
-use std::collections::HashSet;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -78,13 +78,11 @@ impl MattermostConnector {
 
     /// The source and its metadata, read once (the first pass over the file).
     fn opened(&self) -> Result<(Arc<Source>, Arc<Meta>)> {
-        if let Some((s, m)) = self.opened.get() {
-            return Ok((Arc::clone(s), Arc::clone(m)));
-        }
-        let source = Arc::new(Source::open(&self.path)?);
-        let meta = Arc::new(Meta::load(&source)?);
-        let (s, m) = self.opened.get_or_init(|| (source, meta));
-        Ok((Arc::clone(s), Arc::clone(m)))
+        glue::load_once(&self.opened, || {
+            let source = Arc::new(Source::open(&self.path)?);
+            let meta = Arc::new(Meta::load(&source)?);
+            Ok((source, meta))
+        })
     }
 
     /// The team line: from the profile, else from the file name (`acme-chat.zip` → `acme-chat`).
@@ -193,15 +191,7 @@ impl Connector for MattermostConnector {
         ))
     }
 
-    fn as_read_users(&self) -> Option<&dyn ReadUsers> {
-        Some(self)
-    }
-    fn as_read_communities(&self) -> Option<&dyn ReadCommunities> {
-        Some(self)
-    }
-    fn as_read_content(&self) -> Option<&dyn ReadContent> {
-        Some(self)
-    }
+    crate::export_read_capabilities!();
     fn as_write_content(&self) -> Option<&dyn WriteContent> {
         Some(self)
     }
@@ -211,24 +201,12 @@ impl Connector for MattermostConnector {
 impl ReadUsers for MattermostConnector {
     async fn read_users(&self, progress: &dyn Progress) -> Result<UserSet> {
         let (_, meta) = self.opened()?;
-        let task = progress.task("reading users", Some(meta.users.len() as u64));
-        let mut set = UserSet::default();
-        let mut seen = HashSet::new();
-        for (origin, u) in &meta.users {
-            let user = Meta::user(u);
-            if seen.insert(user.key.to_lowercase()) {
-                set.users.push(user);
-            } else {
-                set.warnings.push(format!(
-                    "{origin}: user \"{}\" appears twice; skipped",
-                    user.key
-                ));
-                set.held.push(user);
-            }
-            task.inc(1);
-        }
-        task.finish();
-        Ok(set)
+        Ok(glue::users_once(
+            progress,
+            meta.users.iter().map(|(o, u)| (o.as_str(), Meta::user(u))),
+            Vec::new(),
+            |origin, key| format!("{origin}: user \"{key}\" appears twice; skipped"),
+        ))
     }
 }
 
@@ -247,7 +225,7 @@ impl ReadCommunities for MattermostConnector {
 impl ReadContent for MattermostConnector {
     fn read_content(&self) -> Result<BoxStream<'_, Result<Located<Record>>>> {
         let (source, meta) = self.opened()?;
-        Ok(futures::stream::iter(Content::new(source, meta)?).boxed())
+        Ok(futures::stream::iter(Records(Content::new(source, meta)?)).boxed())
     }
 
     fn open_attachment(&self, attachment: &Attachment) -> Result<Option<Box<dyn Read + Send>>> {

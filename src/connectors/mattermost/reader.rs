@@ -15,6 +15,7 @@
 use super::emoji;
 use super::source::Source;
 use super::wire::{self, Line};
+use crate::connectors::export_archive::glue::Steps;
 use crate::connectors::{Located, Record};
 use crate::core::model::{Attachment, Community, Membership, Post, Reaction, User, Visibility};
 use crate::error::{Error, Result};
@@ -294,116 +295,6 @@ impl Content {
         })
     }
 
-    fn advance(&mut self) -> Result<bool> {
-        match &mut self.stage {
-            Stage::Meta(i) => {
-                let m = &self.meta;
-                let (users, comms) = (m.users.len(), m.communities.len());
-                let at = *i;
-                *i += 1;
-                let item = if at < users {
-                    let (o, u) = &m.users[at];
-                    Located {
-                        origin: o.clone(),
-                        record: Record::User(Meta::user(u)),
-                    }
-                } else if at < users + comms {
-                    let (o, c) = &m.communities[at - users];
-                    Located {
-                        origin: o.clone(),
-                        record: Record::Community(c.clone()),
-                    }
-                } else if let Some((o, ms)) = m.memberships.get(at - users - comms) {
-                    Located {
-                        origin: o.clone(),
-                        record: Record::Membership(ms.clone()),
-                    }
-                } else {
-                    self.stage = Stage::Posts;
-                    return Ok(true);
-                };
-                self.queue.push_back(item);
-                Ok(true)
-            }
-            Stage::Posts => {
-                let Some(n) = self.lines.next_line(&mut self.buf)? else {
-                    self.later.flush().context("temporary file")?;
-                    let mut file = self.later.get_ref().try_clone().context("temporary file")?;
-                    file.rewind().context("temporary file")?;
-                    self.stage = Stage::Later(BufReader::new(file));
-                    return Ok(true);
-                };
-                let line = parse(&self.source, n, &self.buf)?;
-                let origin = format!("{}:{n}", self.source.label);
-                match line.kind.as_str() {
-                    "post" => {
-                        let p = line.post.expect("checked by Meta::load");
-                        let team = p.team.clone().unwrap_or_default();
-                        let channel = p.channel.clone().unwrap_or_default();
-                        let Some(key) = self
-                            .meta
-                            .keys
-                            .get(&(team.to_lowercase(), channel.to_lowercase()))
-                            .cloned()
-                        else {
-                            // A channel that exists only on the server the file came from.
-                            let key = self.meta.channel_key(&team, &channel);
-                            return self.thread(&key, p, n, &origin).map(|_| true);
-                        };
-                        self.thread(&key, p, n, &origin)?;
-                    }
-                    "direct_post" => {
-                        let p = line.direct_post.expect("checked by Meta::load");
-                        let (key, _) = direct_key(p.channel_members.as_deref().unwrap_or_default());
-                        self.thread(&key, p, n, &origin)?;
-                    }
-                    _ => {}
-                }
-                Ok(true)
-            }
-            Stage::Later(reader) => {
-                self.buf.clear();
-                if reader.read_line(&mut self.buf).context("temporary file")? == 0 {
-                    self.stage = Stage::Done;
-                    return Ok(false);
-                }
-                let item = match serde_json::from_str::<Later>(&self.buf)? {
-                    Later::Reaction(origin, r) => Located {
-                        origin,
-                        record: Record::Reaction(r),
-                    },
-                    Later::Attachment { origin, post, path } => {
-                        let rel = self
-                            .source
-                            .locate(&path)
-                            .ok()
-                            .flatten()
-                            .expect("located when read");
-                        let (sha256, size) = crate::connectors::bundle::attachments::sha256_of(
-                            self.source.open_file(&rel)?,
-                        )
-                        .with_context(|| format!("{origin}: attachment \"{path}\""))?;
-                        let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
-                        Located {
-                            origin,
-                            record: Record::Attachment(Attachment {
-                                id: format!("{post}#data/{rel}"),
-                                post,
-                                media_type: media_type(&name).into(),
-                                name,
-                                size,
-                                sha256,
-                            }),
-                        }
-                    }
-                };
-                self.queue.push_back(item);
-                Ok(true)
-            }
-            Stage::Done => Ok(false),
-        }
-    }
-
     /// A root post and its replies; their reactions and files are set aside.
     fn thread(&mut self, community: &str, p: wire::Post, n: u64, origin: &str) -> Result<()> {
         let source_id = p
@@ -541,22 +432,122 @@ fn media_type(name: &str) -> &'static str {
     }
 }
 
-impl Iterator for Content {
-    type Item = Result<Located<Record>>;
+impl Steps for Content {
+    fn queue(&mut self) -> &mut VecDeque<Located<Record>> {
+        &mut self.queue
+    }
 
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(r) = self.queue.pop_front() {
-                return Some(Ok(r));
+    fn advance(&mut self) -> Result<bool> {
+        match &mut self.stage {
+            Stage::Meta(i) => {
+                let m = &self.meta;
+                let (users, comms) = (m.users.len(), m.communities.len());
+                let at = *i;
+                *i += 1;
+                let item = if at < users {
+                    let (o, u) = &m.users[at];
+                    Located {
+                        origin: o.clone(),
+                        record: Record::User(Meta::user(u)),
+                    }
+                } else if at < users + comms {
+                    let (o, c) = &m.communities[at - users];
+                    Located {
+                        origin: o.clone(),
+                        record: Record::Community(c.clone()),
+                    }
+                } else if let Some((o, ms)) = m.memberships.get(at - users - comms) {
+                    Located {
+                        origin: o.clone(),
+                        record: Record::Membership(ms.clone()),
+                    }
+                } else {
+                    self.stage = Stage::Posts;
+                    return Ok(true);
+                };
+                self.queue.push_back(item);
+                Ok(true)
             }
-            match self.advance() {
-                Ok(true) => {}
-                Ok(false) => return None,
-                Err(e) => {
-                    self.stage = Stage::Done;
-                    return Some(Err(e));
+            Stage::Posts => {
+                let Some(n) = self.lines.next_line(&mut self.buf)? else {
+                    self.later.flush().context("temporary file")?;
+                    let mut file = self.later.get_ref().try_clone().context("temporary file")?;
+                    file.rewind().context("temporary file")?;
+                    self.stage = Stage::Later(BufReader::new(file));
+                    return Ok(true);
+                };
+                let line = parse(&self.source, n, &self.buf)?;
+                let origin = format!("{}:{n}", self.source.label);
+                match line.kind.as_str() {
+                    "post" => {
+                        let p = line.post.expect("checked by Meta::load");
+                        let team = p.team.clone().unwrap_or_default();
+                        let channel = p.channel.clone().unwrap_or_default();
+                        let Some(key) = self
+                            .meta
+                            .keys
+                            .get(&(team.to_lowercase(), channel.to_lowercase()))
+                            .cloned()
+                        else {
+                            // A channel that exists only on the server the file came from.
+                            let key = self.meta.channel_key(&team, &channel);
+                            return self.thread(&key, p, n, &origin).map(|_| true);
+                        };
+                        self.thread(&key, p, n, &origin)?;
+                    }
+                    "direct_post" => {
+                        let p = line.direct_post.expect("checked by Meta::load");
+                        let (key, _) = direct_key(p.channel_members.as_deref().unwrap_or_default());
+                        self.thread(&key, p, n, &origin)?;
+                    }
+                    _ => {}
                 }
+                Ok(true)
             }
+            Stage::Later(reader) => {
+                self.buf.clear();
+                if reader.read_line(&mut self.buf).context("temporary file")? == 0 {
+                    self.stage = Stage::Done;
+                    return Ok(false);
+                }
+                let item = match serde_json::from_str::<Later>(&self.buf)? {
+                    Later::Reaction(origin, r) => Located {
+                        origin,
+                        record: Record::Reaction(r),
+                    },
+                    Later::Attachment { origin, post, path } => {
+                        let rel = self
+                            .source
+                            .locate(&path)
+                            .ok()
+                            .flatten()
+                            .expect("located when read");
+                        let (sha256, size) = crate::connectors::bundle::attachments::sha256_of(
+                            self.source.open_file(&rel)?,
+                        )
+                        .with_context(|| format!("{origin}: attachment \"{path}\""))?;
+                        let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+                        Located {
+                            origin,
+                            record: Record::Attachment(Attachment {
+                                id: format!("{post}#data/{rel}"),
+                                post,
+                                media_type: media_type(&name).into(),
+                                name,
+                                size,
+                                sha256,
+                            }),
+                        }
+                    }
+                };
+                self.queue.push_back(item);
+                Ok(true)
+            }
+            Stage::Done => Ok(false),
         }
+    }
+
+    fn stop(&mut self) {
+        self.stage = Stage::Done;
     }
 }

@@ -2,8 +2,11 @@
 //! folder beside it) or a `.zip` made by `mmctl export` or by esnctl (the first `.jsonl`
 //! entry at the root, attachments under `data/`). A zip's JSONL is copied once to a
 //! temporary file so it can be read line by line, twice, without holding it in memory.
+//! The zip is opened and its entry names checked (zip slip) by
+//! [`crate::connectors::export_archive`].
 
 use super::wire::DATA_DIR;
+use crate::connectors::export_archive::{Archive, Format};
 use crate::error::{Error, Kind, Result};
 use anyhow::Context;
 use std::fs::File;
@@ -11,18 +14,21 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+const MATTERMOST: Format = Format {
+    name: "Mattermost bulk file",
+    zip_hint: None,
+    // `mmctl import` reads the JSONL at the root of the archive: never from a folder.
+    root: |_| String::new(),
+};
+
 pub struct Source {
     /// How errors name the JSONL: `export.jsonl` or `export.zip!export.jsonl`.
     pub label: String,
     jsonl: PathBuf,
     /// Keeps a zip's extracted JSONL alive.
     _extracted: Option<Arc<tempfile::TempPath>>,
-    files: Files,
-}
-
-enum Files {
-    Folder(PathBuf),
-    Zip(PathBuf, std::collections::HashSet<String>),
+    /// The zip, or the folder holding the JSONL: attachments are under its `data/`.
+    files: Archive,
 }
 
 impl Source {
@@ -37,57 +43,34 @@ impl Source {
                 label: path.display().to_string(),
                 jsonl: path.to_path_buf(),
                 _extracted: None,
-                files: Files::Folder(path.parent().unwrap_or(Path::new(".")).join(DATA_DIR)),
+                files: Archive::folder(path.parent().unwrap_or(Path::new("."))),
             });
         }
+        let mut archive = Archive::open(path, &MATTERMOST)?;
         let bad = |what: String| -> anyhow::Error {
             Error::invalid_data(format!("{}: {what}", path.display())).into()
         };
-        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let mut zip = zip::ZipArchive::new(file)
-            .map_err(|e| bad(format!("not a readable zip archive ({e})")))?;
-        let mut names = std::collections::HashSet::new();
-        let mut jsonl = None;
-        for i in 0..zip.len() {
-            let entry = zip
-                .by_index_raw(i)
-                .map_err(|e| bad(format!("entry {i} cannot be read ({e})")))?;
-            let name = entry
-                .name()
-                .map_err(|e| bad(format!("entry {i} has an unreadable name ({e})")))?
-                .to_string();
-            if !is_safe(&name) {
-                return Err(bad(format!(
-                    "zip entry \"{name}\" has an absolute or \"..\" path; refusing the archive"
-                )));
-            }
-            if jsonl.is_none()
-                && !name.contains('/')
-                && name.to_ascii_lowercase().ends_with(".jsonl")
-            {
-                jsonl = Some(name.clone());
-            }
-            names.insert(name);
-        }
-        let Some(entry) = jsonl else {
+        let Some(entry) = archive
+            .files()?
+            .into_iter()
+            .find(|name| !name.contains('/') && name.to_ascii_lowercase().ends_with(".jsonl"))
+        else {
             return Err(bad("no .jsonl file at the root of the archive".into()));
         };
-        let label = format!("{}!{entry}", path.display());
+        let label = archive.label(&entry);
         let tmp = tempfile::NamedTempFile::new().context("temporary file")?;
-        {
-            let mut reader = zip
-                .by_name(&entry)
-                .map_err(|e| bad(format!("entry \"{entry}\" cannot be read ({e})")))?;
+        archive.with_reader(&entry, |reader| {
             let mut out = std::io::BufWriter::new(tmp.as_file());
-            std::io::copy(&mut reader, &mut out)
+            std::io::copy(reader, &mut out)
                 .map_err(|e| bad(format!("entry \"{entry}\" is corrupt ({e})")))?;
-        }
+            Ok(())
+        })?;
         let tmp = tmp.into_temp_path();
         Ok(Source {
             label,
             jsonl: tmp.to_path_buf(),
             _extracted: Some(Arc::new(tmp)),
-            files: Files::Zip(path.to_path_buf(), names),
+            files: archive,
         })
     }
 
@@ -107,44 +90,15 @@ impl Source {
     pub fn locate(&self, path: &str) -> std::result::Result<Option<String>, String> {
         let rel = clean(path)
             .ok_or_else(|| format!("attachment path \"{path}\" leaves the data folder"))?;
-        Ok(match &self.files {
-            Files::Folder(dir) => dir.join(&rel).is_file().then(|| rel.clone()),
-            Files::Zip(_, names) => names
-                .contains(&format!("{DATA_DIR}/{rel}"))
-                .then(|| rel.clone()),
-        })
+        Ok(self
+            .files
+            .contains(&format!("{DATA_DIR}/{rel}"))
+            .then_some(rel))
     }
 
-    /// The content of a located attachment.
+    /// The content of a located attachment, streamed.
     pub fn open_file(&self, rel: &str) -> Result<Box<dyn Read + Send>> {
-        match &self.files {
-            Files::Folder(dir) => {
-                let p = dir.join(rel);
-                Ok(Box::new(
-                    File::open(&p).with_context(|| format!("cannot open {}", p.display()))?,
-                ))
-            }
-            Files::Zip(zip_path, _) => {
-                // Entries are read whole: attachment files are bounded by Mattermost's upload
-                // limit, and a zip entry reader borrows its archive.
-                let file = File::open(zip_path)
-                    .with_context(|| format!("cannot open {}", zip_path.display()))?;
-                let mut zip = zip::ZipArchive::new(file)
-                    .with_context(|| format!("{}", zip_path.display()))?;
-                let name = format!("{DATA_DIR}/{rel}");
-                let mut entry = zip
-                    .by_name(&name)
-                    .with_context(|| format!("{}!{name}", zip_path.display()))?;
-                let mut bytes = Vec::with_capacity(entry.size().min(1 << 30) as usize);
-                entry.read_to_end(&mut bytes).map_err(|e| {
-                    Error::invalid_data(format!(
-                        "{}!{name}: corrupt entry ({e})",
-                        zip_path.display()
-                    ))
-                })?;
-                Ok(Box::new(std::io::Cursor::new(bytes)))
-            }
-        }
+        self.files.open_stream(&format!("{DATA_DIR}/{rel}"))
     }
 }
 
@@ -163,13 +117,6 @@ fn clean(path: &str) -> Option<String> {
         }
     }
     (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-fn is_safe(name: &str) -> bool {
-    !name.starts_with('/')
-        && !name.starts_with('\\')
-        && !name.contains(':')
-        && !name.split(['/', '\\']).any(|p| p == "..")
 }
 
 pub struct LineReader {
@@ -207,8 +154,5 @@ mod tests {
         assert_eq!(clean("./a/../b.txt").as_deref(), Some("b.txt"));
         assert_eq!(clean("../etc/passwd"), None);
         assert_eq!(clean("/etc/passwd"), None);
-        assert!(!is_safe("../x"));
-        assert!(!is_safe("/x"));
-        assert!(is_safe("data/x.txt"));
     }
 }

@@ -95,23 +95,8 @@ fn common_folder(names: &[&str]) -> String {
     if names.iter().any(|n| METADATA_FILES.contains(n)) {
         return String::new();
     }
-    let Some((first, _)) = names
-        .iter()
-        .filter(|n| !n.starts_with("__MACOSX/"))
-        .find_map(|n| n.split_once('/'))
-    else {
-        return String::new();
-    };
-    let prefix = format!("{first}/");
     // macOS adds `__MACOSX/` resource forks beside the folder it zips.
-    if names
-        .iter()
-        .all(|n| n.starts_with(&prefix) || n.starts_with("__MACOSX/"))
-    {
-        prefix
-    } else {
-        String::new()
-    }
+    export_archive::single_folder(names, |n| n.starts_with("__MACOSX/"))
 }
 
 #[cfg(test)]

@@ -47,13 +47,7 @@ pub fn utf8<'a>(archive: &Archive, rel: &str, bytes: &'a [u8]) -> Result<&'a str
             .filter(|&&b| b == b'\n')
             .count()
             + 1;
-        Error::invalid_at(
-            archive.label(rel),
-            line as u64,
-            None,
-            "not UTF-8 text",
-        )
-        .into()
+        Error::invalid_at(archive.label(rel), line as u64, None, "not UTF-8 text").into()
     })
 }
 

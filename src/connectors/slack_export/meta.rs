@@ -108,11 +108,9 @@ impl Meta {
                 let name = c.name.clone().filter(|n| !n.is_empty());
                 if c.id.is_empty() {
                     let what = format!("entry {} has no id", i + 1);
-                    return Err(Error::invalid_data(format!(
-                        "{}: {what}",
-                        archive.label(file)
-                    ))
-                    .into());
+                    return Err(
+                        Error::invalid_data(format!("{}: {what}", archive.label(file))).into(),
+                    );
                 }
                 let folder = name.clone().unwrap_or_else(|| c.id.clone());
                 let key = match kind {

@@ -11,6 +11,7 @@ pub mod mrkdwn;
 mod reader;
 mod wire;
 
+use crate::connectors::export_archive::glue::{self, NoSettings, Records};
 use crate::connectors::{
     CommunitySet, Connector, Located, ReadCommunities, ReadContent, ReadUsers, Record, UserSet,
 };
@@ -18,12 +19,10 @@ use crate::core::endpoint::Endpoint;
 use crate::core::model::{Attachment, Membership};
 use crate::core::progress::Progress;
 use crate::error::Result;
-use archive::Archive;
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt};
 use meta::Meta;
 use reader::{Content, Export};
-use serde::Deserialize;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::PathBuf;
@@ -36,14 +35,9 @@ pub struct SlackExportConnector {
     export: OnceLock<Arc<Export>>,
 }
 
-/// A Slack export profile has no settings besides `url`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Settings {}
-
 impl SlackExportConnector {
     pub fn open(endpoint: &Endpoint) -> Result<Self> {
-        let _: Settings = endpoint.settings()?;
+        let _: NoSettings = endpoint.settings()?;
         Ok(Self::new(endpoint.path()))
     }
 
@@ -55,18 +49,16 @@ impl SlackExportConnector {
     }
 
     fn export(&self) -> Result<Arc<Export>> {
-        if let Some(e) = self.export.get() {
-            return Ok(Arc::clone(e));
-        }
-        let mut archive = Archive::open(&self.path)?;
-        let listing = archive.listing()?;
-        let meta = Meta::load(&mut archive, &listing)?;
-        let export = Arc::new(Export {
-            archive,
-            listing,
-            meta,
-        });
-        Ok(Arc::clone(self.export.get_or_init(|| export)))
+        glue::load_once(&self.export, || {
+            let mut archive = archive::open(&self.path)?;
+            let listing = archive::listing(&archive)?;
+            let meta = Meta::load(&mut archive, &listing)?;
+            Ok(Arc::new(Export {
+                archive,
+                listing,
+                meta,
+            }))
+        })
     }
 }
 
@@ -95,45 +87,22 @@ impl Connector for SlackExportConnector {
         ))
     }
 
-    fn as_read_users(&self) -> Option<&dyn ReadUsers> {
-        Some(self)
-    }
-
-    fn as_read_communities(&self) -> Option<&dyn ReadCommunities> {
-        Some(self)
-    }
-
-    fn as_read_content(&self) -> Option<&dyn ReadContent> {
-        Some(self)
-    }
+    crate::export_read_capabilities!();
 }
 
 #[async_trait]
 impl ReadUsers for SlackExportConnector {
     async fn read_users(&self, progress: &dyn Progress) -> Result<UserSet> {
         let export = self.export()?;
-        let users = &export.meta.users;
-        let task = progress.task("reading users", Some(users.len() as u64));
-        let mut set = UserSet {
-            warnings: export.meta.warnings.clone(),
-            ..Default::default()
-        };
-        let mut seen = HashSet::new();
-        for (origin, u) in users {
-            let user = Meta::user(u);
-            if seen.insert(user.key.to_lowercase()) {
-                set.users.push(user);
-            } else {
-                set.warnings.push(format!(
-                    "{origin}: user \"{}\" has the same name as an earlier one; skipped",
-                    user.key
-                ));
-                set.held.push(user);
-            }
-            task.inc(1);
-        }
-        task.finish();
-        Ok(set)
+        let users = export.meta.users.iter();
+        Ok(glue::users_once(
+            progress,
+            users.map(|(origin, u)| (origin.as_str(), Meta::user(u))),
+            export.meta.warnings.clone(),
+            |origin, key| {
+                format!("{origin}: user \"{key}\" has the same name as an earlier one; skipped")
+            },
+        ))
     }
 }
 
@@ -171,7 +140,7 @@ impl ReadCommunities for SlackExportConnector {
 impl ReadContent for SlackExportConnector {
     fn read_content(&self) -> Result<BoxStream<'_, Result<Located<Record>>>> {
         let content = Content::new(self.export()?)?;
-        Ok(futures::stream::iter(content).boxed())
+        Ok(futures::stream::iter(Records(content)).boxed())
     }
 
     fn open_attachment(&self, attachment: &Attachment) -> Result<Option<Box<dyn Read + Send>>> {

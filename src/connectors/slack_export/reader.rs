@@ -40,6 +40,7 @@ use super::meta::{placeholder_user, Conversation, Meta};
 use super::mrkdwn::{self, Resolver};
 use super::wire::{File, Light, Message};
 use crate::connectors::bundle::attachments::sha256_of;
+use crate::connectors::export_archive::glue::Steps;
 use crate::connectors::{Located, Record};
 use crate::core::model::{Attachment, Membership, Post, Reaction};
 use crate::error::Result;
@@ -144,52 +145,6 @@ impl Content {
         };
         (self.item, self.conv, self.day) = (0, 0, 0);
         self.roots.clear();
-    }
-
-    /// Produces the next records into the queue; `Ok(false)` when the stream is over.
-    fn advance(&mut self) -> Result<bool> {
-        let export = Arc::clone(&self.export);
-        let meta = &export.meta;
-        match self.stage {
-            Stage::Users => match meta.users.get(self.item) {
-                Some((origin, u)) => self.push(origin.clone(), Record::User(Meta::user(u))),
-                None => self.next_stage(),
-            },
-            Stage::Placeholders => match self.placeholders.get(self.item) {
-                Some((id, name, origin)) => {
-                    let user = placeholder_user(id, name.as_deref());
-                    self.push(origin.clone(), Record::User(user));
-                }
-                None => self.next_stage(),
-            },
-            Stage::Communities => match meta.conversations.get(self.item) {
-                Some(c) => self.push(c.origin.clone(), Record::Community(meta.community(c))),
-                None => self.next_stage(),
-            },
-            Stage::Memberships => match meta.conversations.get(self.item) {
-                Some(c) => self.memberships(meta, c),
-                None => self.next_stage(),
-            },
-            Stage::Posts | Stage::Reactions | Stage::Attachments => {
-                let Some(conv) = meta.conversations.get(self.conv) else {
-                    self.next_stage();
-                    return Ok(true);
-                };
-                let days = export.listing.days.get(&conv.folder);
-                match days.and_then(|d| d.get(self.day)) {
-                    Some(day) => {
-                        self.day += 1;
-                        self.day_file(meta, conv, day)?;
-                    }
-                    None => {
-                        (self.conv, self.day) = (self.conv + 1, 0);
-                        self.roots.clear();
-                    }
-                }
-            }
-            Stage::Done => return Ok(false),
-        }
-        Ok(true)
     }
 
     fn push(&mut self, origin: String, record: Record) {
@@ -376,7 +331,7 @@ impl Content {
                 continue;
             }
             done.push(file_id);
-            let (sha256, size) = self.archive.with_reader(&rel, |r| sha256_of(r))?;
+            let (sha256, size) = self.archive.read_with(&rel, |r| sha256_of(r))?;
             let name = f
                 .name
                 .as_deref()
@@ -415,22 +370,58 @@ pub fn file_id_of(attachment: &Attachment) -> Option<&str> {
     attachment.id.rsplit_once(':').map(|(_, id)| id)
 }
 
-impl Iterator for Content {
-    type Item = Result<Located<Record>>;
+impl Steps for Content {
+    fn queue(&mut self) -> &mut VecDeque<Located<Record>> {
+        &mut self.queue
+    }
 
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(r) = self.queue.pop_front() {
-                return Some(Ok(r));
-            }
-            match self.advance() {
-                Ok(true) => {}
-                Ok(false) => return None,
-                Err(e) => {
-                    self.stage = Stage::Done;
-                    return Some(Err(e));
+    /// Produces the next records into the queue; `Ok(false)` when the stream is over.
+    fn advance(&mut self) -> Result<bool> {
+        let export = Arc::clone(&self.export);
+        let meta = &export.meta;
+        match self.stage {
+            Stage::Users => match meta.users.get(self.item) {
+                Some((origin, u)) => self.push(origin.clone(), Record::User(Meta::user(u))),
+                None => self.next_stage(),
+            },
+            Stage::Placeholders => match self.placeholders.get(self.item) {
+                Some((id, name, origin)) => {
+                    let user = placeholder_user(id, name.as_deref());
+                    self.push(origin.clone(), Record::User(user));
+                }
+                None => self.next_stage(),
+            },
+            Stage::Communities => match meta.conversations.get(self.item) {
+                Some(c) => self.push(c.origin.clone(), Record::Community(meta.community(c))),
+                None => self.next_stage(),
+            },
+            Stage::Memberships => match meta.conversations.get(self.item) {
+                Some(c) => self.memberships(meta, c),
+                None => self.next_stage(),
+            },
+            Stage::Posts | Stage::Reactions | Stage::Attachments => {
+                let Some(conv) = meta.conversations.get(self.conv) else {
+                    self.next_stage();
+                    return Ok(true);
+                };
+                let days = export.listing.days.get(&conv.folder);
+                match days.and_then(|d| d.get(self.day)) {
+                    Some(day) => {
+                        self.day += 1;
+                        self.day_file(meta, conv, day)?;
+                    }
+                    None => {
+                        (self.conv, self.day) = (self.conv + 1, 0);
+                        self.roots.clear();
+                    }
                 }
             }
+            Stage::Done => return Ok(false),
         }
+        Ok(true)
+    }
+
+    fn stop(&mut self) {
+        self.stage = Stage::Done;
     }
 }

@@ -29,6 +29,8 @@ mod reader;
 mod stage;
 mod table;
 
+use crate::connectors::export_archive::glue::{self, NoSettings, Records};
+use crate::connectors::export_archive::Archive;
 use crate::connectors::{
     CommunitySet, Connector, Located, ReadCommunities, ReadContent, ReadUsers, Record, UserSet,
 };
@@ -38,11 +40,9 @@ use crate::core::model::Attachment;
 use crate::core::model::Post;
 use crate::core::progress::Progress;
 use crate::error::Result;
-use archive::Archive;
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt};
 use meta::Meta;
-use serde::Deserialize;
 use stage::{Staged, Summary};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -55,11 +55,6 @@ pub struct VivaEngageConnector {
     path: PathBuf,
     export: OnceLock<Arc<Export>>,
 }
-
-/// A Viva Engage export profile has no settings besides `url`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Settings {}
 
 /// Everything read once: metadata, the staged messages, and the export's file names.
 pub struct Export {
@@ -77,7 +72,7 @@ pub struct Export {
 
 impl Export {
     fn load(path: &std::path::Path) -> Result<Export> {
-        let mut archive = Archive::open(path)?;
+        let mut archive = archive::open(path)?;
         let files = archive.files()?;
         let need = |name: &str| {
             archive::find_top(&files, name).ok_or_else(|| stage::missing_file(path, name))
@@ -141,7 +136,7 @@ impl Export {
 
 impl VivaEngageConnector {
     pub fn open(endpoint: &Endpoint) -> Result<Self> {
-        let _: Settings = endpoint.settings()?;
+        let _: NoSettings = endpoint.settings()?;
         Ok(Self::new(endpoint.path()))
     }
 
@@ -153,11 +148,7 @@ impl VivaEngageConnector {
     }
 
     fn export(&self) -> Result<Arc<Export>> {
-        if let Some(e) = self.export.get() {
-            return Ok(Arc::clone(e));
-        }
-        let export = Arc::new(Export::load(&self.path)?);
-        Ok(Arc::clone(self.export.get_or_init(|| export)))
+        glue::load_once(&self.export, || Ok(Arc::new(Export::load(&self.path)?)))
     }
 }
 
@@ -175,17 +166,7 @@ impl Connector for VivaEngageConnector {
         ))
     }
 
-    fn as_read_users(&self) -> Option<&dyn ReadUsers> {
-        Some(self)
-    }
-
-    fn as_read_communities(&self) -> Option<&dyn ReadCommunities> {
-        Some(self)
-    }
-
-    fn as_read_content(&self) -> Option<&dyn ReadContent> {
-        Some(self)
-    }
+    crate::export_read_capabilities!();
 }
 
 #[async_trait]
@@ -215,7 +196,7 @@ impl ReadCommunities for VivaEngageConnector {
             warnings: export.meta.warnings.clone(),
             ..Default::default()
         };
-        for item in reader::Content::new(export)? {
+        for item in Records(reader::Content::new(export)?) {
             match item?.record {
                 Record::Community(c) => set.communities.push(c),
                 Record::Membership(m) => set.memberships.push(m),
@@ -232,7 +213,7 @@ impl ReadCommunities for VivaEngageConnector {
 impl ReadContent for VivaEngageConnector {
     fn read_content(&self) -> Result<BoxStream<'_, Result<Located<Record>>>> {
         let content = reader::Content::new(self.export()?)?;
-        Ok(futures::stream::iter(content).boxed())
+        Ok(futures::stream::iter(Records(content)).boxed())
     }
 
     fn open_attachment(&self, attachment: &Attachment) -> Result<Option<Box<dyn Read + Send>>> {
@@ -245,7 +226,7 @@ impl ReadContent for VivaEngageConnector {
         let Some(rel) = stage::locate(&export.files_index, &export.all_files, fid, &path) else {
             return Ok(None);
         };
-        let stream = export.lock_archive().open_owned(&rel)?;
+        let stream = export.lock_archive().open_stream(&rel)?;
         Ok(Some(stream))
     }
 }

@@ -17,6 +17,7 @@ use super::meta::{all_company, dm_community, placeholder_user, Meta};
 use super::stage::{file_row, locate, unknown_group_key};
 use super::Export;
 use crate::connectors::bundle::attachments::sha256_of;
+use crate::connectors::export_archive::glue::Steps;
 use crate::connectors::{Located, Record};
 use crate::core::model::{Attachment, Community, Membership, Post};
 use crate::error::{Error, Result};
@@ -316,22 +317,21 @@ impl Content {
     }
 }
 
-impl Iterator for Content {
-    type Item = Result<Located<Record>>;
+impl Steps for Content {
+    fn queue(&mut self) -> &mut VecDeque<Located<Record>> {
+        &mut self.queue
+    }
 
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(r) = self.queue.pop_front() {
-                return Some(Ok(r));
-            }
-            if self.stage == Stage::Done {
-                return None;
-            }
-            if let Err(e) = self.fill() {
-                self.stage = Stage::Done;
-                return Some(Err(e));
-            }
+    fn advance(&mut self) -> Result<bool> {
+        if self.stage == Stage::Done {
+            return Ok(false);
         }
+        self.fill()?;
+        Ok(true)
+    }
+
+    fn stop(&mut self) {
+        self.stage = Stage::Done;
     }
 }
 

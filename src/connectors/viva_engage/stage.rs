@@ -82,7 +82,7 @@ pub fn stage_files(db: &Connection, file: &str, input: &mut dyn Read) -> Result<
     while let Some(row) = t.next_row()? {
         let id = row.required(id_col)?;
         let path = row.get("path");
-        if !path.is_empty() && !super::archive::is_safe_name(path) {
+        if !path.is_empty() && !crate::connectors::export_archive::is_safe_name(path) {
             return Err(row.error("path", format!("\"{path}\" points outside the export")));
         }
         insert.execute(params![id, row.get("name"), path])?;

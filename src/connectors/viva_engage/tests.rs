@@ -9,8 +9,7 @@ fn fixture() -> PathBuf {
 
 fn records() -> Vec<Record> {
     let c = VivaEngageConnector::new(fixture());
-    reader::Content::new(c.export().unwrap())
-        .unwrap()
+    Records(reader::Content::new(c.export().unwrap()).unwrap())
         .map(|r| r.unwrap().record)
         .collect()
 }
