@@ -196,7 +196,7 @@ pub fn diff_users_owned(
     // over; the changes are put back in source order below.
     while let Some(mut want) = desired.pop() {
         let decision = decisions.pop().expect("one decision per desired user");
-        if desired.len() % 8192 == 0 {
+        if desired.len().is_multiple_of(8192) {
             desired.shrink_to_fit();
         }
         match decision {
@@ -546,6 +546,46 @@ mod tests {
         assert_eq!(plan.changes.len(), 1);
         assert_eq!(plan.changes[0].key, "b");
         assert_eq!(plan.unchanged, 1);
+    }
+
+    #[test]
+    fn create_fields_are_rendered_from_the_record_and_stored_fields() {
+        let mut want = user("a", "a@x");
+        want.title = Some("Boss".into());
+        want.extra.insert("site".into(), "Lyon".into());
+        let plan = diff_users(&[want], &[], &[], &|f| f != "title");
+        let c = &plan.changes[0];
+        assert_eq!(c.action, Action::Create);
+        assert!(c.fields.is_empty(), "not materialised in the plan");
+        let fields: Vec<_> = plan
+            .fields(c)
+            .iter()
+            .map(|f| (f.field.clone(), f.old.clone(), f.new.clone()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("key".to_string(), None, Some("a".to_string())),
+                ("email".to_string(), None, Some("a@x".to_string())),
+                ("extra.site".to_string(), None, Some("Lyon".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn warnings_and_changes_keep_the_source_order() {
+        let mut off_by_hand = user("b", "b@x");
+        off_by_hand.active = false;
+        let mut taken = user("c", "c@x");
+        taken.external_id = Some("id-old".into());
+        let mut c_new = user("c", "c2@x");
+        c_new.external_id = Some("id-new".into());
+        let desired = vec![user("z", "z@x"), user("b", "b@x"), c_new, user("a", "a@x")];
+        let plan = diff_users(&desired, &[], &[off_by_hand, taken], &all);
+        assert!(plan.warnings[0].starts_with("\"b\" is active in the source"));
+        assert!(plan.warnings[1].starts_with("\"c\": destination user"));
+        let keys: Vec<_> = plan.changes.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["z", "a", "c"]);
     }
 
     #[test]
