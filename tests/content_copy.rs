@@ -69,7 +69,10 @@ fn copies_everything_once_then_skips_everything() {
     assert_eq!(posts[1]["body"], "はい、参加します @mdurand");
     assert_eq!(posts[0]["created_at"], "2026-03-02T09:15:00.123Z");
     let md = std::fs::read_to_string(dir.path().join("out.migration-report.md")).unwrap();
-    assert!(md.contains("| posts | 2 |") && md.contains("| region-est | 2 | 1 | 1 |"), "{md}");
+    assert!(
+        md.contains("| posts | 2 |") && md.contains("| region-est | 2 | 1 | 1 |"),
+        "{md}"
+    );
     let json: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("out.migration-report.json")).unwrap(),
     )
@@ -122,7 +125,10 @@ fn community_and_date_filters_keep_threads_whole() {
     assert_eq!(report["summary"]["replies"], 0);
     assert_eq!(report["left_out"][0]["id"], "p2");
     let md = std::fs::read_to_string(dir.path().join("out.migration-report.md")).unwrap();
-    assert!(md.contains("## Left out") && md.contains("`p2` (posts.jsonl:2)"), "{md}");
+    assert!(
+        md.contains("## Left out") && md.contains("`p2` (posts.jsonl:2)"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -151,12 +157,28 @@ fn user_map_and_placeholder_rewrite_authors() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("map.csv"), "source,target\nmdurand,\n").unwrap();
     let out = esnctl(dir.path())
-        .args(["content", "copy", "--from", "bundle:x", "--to", "bundle:out", "--yes"])
+        .args([
+            "content",
+            "copy",
+            "--from",
+            "bundle:x",
+            "--to",
+            "bundle:out",
+            "--yes",
+        ])
         .args(["--user-map", "map.csv"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "an empty target is invalid input");
-    assert!(stderr(&out).contains("map.csv:2: field \"target\""), "{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "an empty target is invalid input"
+    );
+    assert!(
+        stderr(&out).contains("map.csv:2: field \"target\""),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -27,8 +27,8 @@ pub mod ldap;
 pub mod ldif;
 pub mod matrix;
 pub mod mattermost;
-pub mod scim;
 pub mod rocketchat;
+pub mod scim;
 pub mod slack_export;
 pub mod viva_engage;
 

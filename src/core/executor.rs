@@ -20,10 +20,7 @@ where
         .enumerate()
         .map(|(i, item)| op(i, item))
         .collect();
-    stream::iter(futures)
-        .buffered(limit.max(1))
-        .collect()
-        .await
+    stream::iter(futures).buffered(limit.max(1)).collect().await
 }
 
 #[cfg(test)]
