@@ -19,7 +19,8 @@ cargo build --release --quiet
 bin=target/release/esnctl
 kinds=(bundle)
 # The error for an unknown scheme lists the supported ones.
-if "$bin" users list --from nope:x 2>&1 | grep -q 'mattermost-jsonl:'; then
+schemes=$("$bin" users list --from nope:x 2>&1 || true)
+if grep -q 'mattermost-jsonl:' <<<"$schemes"; then
   kinds+=(mattermost-jsonl)
 fi
 

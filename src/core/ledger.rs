@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS copied (
 pub struct Ledger {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// When this run started: every record it copies is stamped with it (formatting a
+    /// clock reading per record costs more than the insert).
+    run_started: String,
 }
 
 impl Ledger {
@@ -57,6 +60,7 @@ impl Ledger {
         Ok(Ledger {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
+            run_started: jiff::Timestamp::now().to_string(),
         })
     }
 
@@ -89,13 +93,12 @@ impl Ledger {
     }
 
     pub fn record(&self, kind: RecordKind, source_id: &str, target_id: &str) -> Result<()> {
-        let now = jiff::Timestamp::now().to_string();
         self.conn()
             .prepare_cached(
                 "INSERT OR REPLACE INTO copied (kind, source_id, target_id, copied_at) \
                  VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![kind.as_str(), source_id, target_id, now])?;
+            .execute(params![kind.as_str(), source_id, target_id, self.run_started])?;
         Ok(())
     }
 

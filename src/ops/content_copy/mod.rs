@@ -398,20 +398,16 @@ impl Run<'_> {
 
     /// Applies filters and the user map; `None` leaves the record out.
     fn transform(&mut self, record: Record, origin: &str) -> Option<Record> {
-        let placeholder = self.options.placeholder.clone();
-        let (kind, id) = record.ledger_key();
-        let out = |reason: String, me: &mut Self| {
-            me.leave_out(kind, &id, origin, reason);
-            None
-        };
+        let options = self.options;
+        let placeholder = options.placeholder.as_str();
         match record {
             Record::User(u) => match self.mapper.resolve(&u) {
                 Target::Create(_) => Some(Record::User(u)),
                 Target::Placeholder
-                    if !self.placeholder_written && !self.mapper.destination_has(&placeholder) =>
+                    if !self.placeholder_written && !self.mapper.destination_has(placeholder) =>
                 {
                     self.placeholder_written = true;
-                    let mut p = User::new(placeholder.clone());
+                    let mut p = User::new(placeholder);
                     p.display_name = Some("Former employee".into());
                     p.active = false;
                     Some(Record::User(p))
@@ -426,7 +422,7 @@ impl Run<'_> {
                 c.owners = c
                     .owners
                     .iter()
-                    .filter_map(|o| self.mapper.target_of(o, &placeholder))
+                    .filter_map(|o| self.mapper.target_of(o, placeholder))
                     .collect();
                 c.owners.dedup();
                 Some(Record::Community(c))
@@ -435,7 +431,7 @@ impl Run<'_> {
                 if !self.kept_communities.contains(&m.community.to_lowercase()) {
                     return None;
                 }
-                match self.mapper.target_of(&m.user, &placeholder) {
+                match self.mapper.target_of(&m.user, placeholder) {
                     Some(t) if t != placeholder => {
                         m.user = t;
                         Some(Record::Membership(m))
@@ -454,29 +450,27 @@ impl Run<'_> {
                     self.posts_left_out = true;
                     return None;
                 }
-                let Some(author) = self.mapper.target_of(&p.author, &placeholder) else {
+                let Some(author) = self.mapper.target_of(&p.author, placeholder) else {
                     self.posts_left_out = true;
-                    return out(
-                        format!("author \"{}\" is not mapped (--unmapped skip)", p.author),
-                        self,
-                    );
+                    let why = format!("author \"{}\" is not mapped (--unmapped skip)", p.author);
+                    self.leave_out(RecordKind::Post, &p.id, origin, why);
+                    return None;
                 };
-                if let Some(root) = p.thread_root.clone() {
+                if let Some(root) = &p.thread_root {
                     if (self.posts_left_out || self.resuming)
-                        && !self.post_copied(&root).unwrap_or(false)
+                        && !self.post_copied(root).unwrap_or(false)
                     {
                         self.posts_left_out = true;
-                        return out(
-                            format!("its thread's first post \"{root}\" was not copied"),
-                            self,
-                        );
+                        let why = format!("its thread's first post \"{root}\" was not copied");
+                        self.leave_out(RecordKind::Post, &p.id, origin, why);
+                        return None;
                     }
                 }
                 p.author = author;
                 p.mentions = p
                     .mentions
                     .iter()
-                    .filter_map(|m| self.mapper.target_of(m, &placeholder))
+                    .filter_map(|m| self.mapper.target_of(m, placeholder))
                     .collect();
                 Some(Record::Post(p))
             }
@@ -486,7 +480,7 @@ impl Run<'_> {
                 {
                     return None;
                 }
-                r.user = self.mapper.target_of(&r.user, &placeholder)?;
+                r.user = self.mapper.target_of(&r.user, placeholder)?;
                 Some(Record::Reaction(r))
             }
             Record::Attachment(a) => {
