@@ -98,7 +98,12 @@ impl Ledger {
                 "INSERT OR REPLACE INTO copied (kind, source_id, target_id, copied_at) \
                  VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![kind.as_str(), source_id, target_id, self.run_started])?;
+            .execute(params![
+                kind.as_str(),
+                source_id,
+                target_id,
+                self.run_started
+            ])?;
         Ok(())
     }
 
