@@ -6,130 +6,19 @@
 //! `matrix-lowrc` with a low `rc_message` for the 429 test.
 
 mod common;
+#[path = "common/synapse.rs"]
+mod synapse;
 
 use common::{esnctl, fixture, json_stdout, stderr};
-use esnctl::connectors::{open_with, Connector, OpenOptions};
+use esnctl::connectors::Connector;
 use esnctl::core::activity::ActivityKind;
-use esnctl::core::endpoint::Endpoint;
 use esnctl::core::model::{Community, User, Visibility};
 use esnctl::core::plan::diff_users;
 use esnctl::core::plan_communities::{diff_communities, CommunityAction, DesiredCommunity};
 use esnctl::core::progress::NoProgress;
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::{Mutex, OnceLock};
-
-struct Server {
-    url: String,
-    admin_token: String,
-    as_token: String,
-    dir: PathBuf,
-}
-
-impl Server {
-    fn uri(&self) -> String {
-        format!("matrix+{}", self.url)
-    }
-
-    /// An endpoint whose tokens come from files (tests run in parallel threads: no
-    /// process-wide environment variables).
-    fn endpoint(&self) -> Endpoint {
-        let mut ep = Endpoint::parse_uri(&self.uri()).unwrap().unwrap();
-        ep.settings.insert(
-            "token_file".into(),
-            self.dir.join("admin.token").display().to_string().into(),
-        );
-        ep.settings.insert(
-            "as_token_file".into(),
-            self.dir.join("as.token").display().to_string().into(),
-        );
-        ep
-    }
-
-    async fn open(&self) -> Box<dyn Connector> {
-        open_with(&self.endpoint(), &OpenOptions { concurrency: 4 })
-            .await
-            .unwrap()
-    }
-
-    /// A raw client-server or admin API call; `as_user` acts through the appservice.
-    fn call(&self, method: &str, path: &str, body: Option<Value>, as_user: Option<&str>) -> Value {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async {
-            let client = reqwest::Client::new();
-            let mut url = url::Url::parse(&format!("{}{path}", self.url)).unwrap();
-            let token = match as_user {
-                Some(u) => {
-                    url.query_pairs_mut().append_pair("user_id", u);
-                    &self.as_token
-                }
-                None => &self.admin_token,
-            };
-            let mut req = client
-                .request(method.parse().unwrap(), url)
-                .bearer_auth(token);
-            if let Some(b) = body {
-                req = req.json(&b);
-            }
-            let resp = req.send().await.unwrap();
-            let status = resp.status();
-            let v: Value = resp.json().await.unwrap_or(Value::Null);
-            assert!(status.is_success(), "{method} {path}: {status} {v}");
-            v
-        })
-    }
-}
-
-fn server(name: &'static str) -> &'static Server {
-    static SERVERS: OnceLock<Mutex<HashMap<&'static str, &'static Server>>> = OnceLock::new();
-    let map = SERVERS.get_or_init(Default::default);
-    let mut guard = map.lock().unwrap();
-    guard
-        .entry(name)
-        .or_insert_with(|| Box::leak(Box::new(start(name))))
-}
-
-fn start(name: &str) -> Server {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // A fresh server per test binary run: a start while running would reuse old data.
-    let stop = Command::new(root.join("scripts/synapse.sh"))
-        .args(["stop", name])
-        .output()
-        .expect("scripts/synapse.sh runs");
-    assert!(
-        stop.status.success(),
-        "{}",
-        String::from_utf8_lossy(&stop.stderr)
-    );
-    let mut cmd = Command::new(root.join("scripts/synapse.sh"));
-    cmd.args(["start", name]);
-    if name.ends_with("lowrc") {
-        cmd.env("RC_MESSAGE_LOW", "1");
-    }
-    let out = cmd.output().expect("scripts/synapse.sh runs");
-    assert!(
-        out.status.success(),
-        "synapse.sh start {name} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let env: HashMap<String, String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let dir = root.join("target/services").join(format!("synapse-{name}"));
-    std::fs::write(dir.join("admin.token"), &env["MATRIX_ADMIN_TOKEN"]).unwrap();
-    std::fs::write(dir.join("as.token"), &env["MATRIX_AS_TOKEN"]).unwrap();
-    Server {
-        url: env["MATRIX_URL"].clone(),
-        admin_token: env["MATRIX_ADMIN_TOKEN"].clone(),
-        as_token: env["MATRIX_AS_TOKEN"].clone(),
-        dir,
-    }
-}
+use std::path::Path;
+use synapse::{synapse as server, Synapse as Server};
 
 fn sync(srv: &Server, dir: &Path, from: &[&str], extra: &[&str]) -> std::process::Output {
     let mut cmd = esnctl(dir);

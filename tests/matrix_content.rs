@@ -2,53 +2,14 @@
 //! `matrix-content`), read back through the Synapse admin API.
 
 mod common;
+#[path = "common/synapse.rs"]
+mod synapse;
 
 use common::{esnctl, fixture, json_stdout, stderr};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
-
-struct Server {
-    url: String,
-    admin: String,
-    as_token: String,
-}
-
-fn start() -> Server {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/synapse.sh");
-    // A fresh server: a previous run's messages would be counted.
-    let stop = Command::new(&script)
-        .args(["stop", "matrix-content"])
-        .output()
-        .unwrap();
-    assert!(
-        stop.status.success(),
-        "{}",
-        String::from_utf8_lossy(&stop.stderr)
-    );
-    let out = Command::new(&script)
-        .args(["start", "matrix-content"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let env: HashMap<String, String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Server {
-        url: env["MATRIX_URL"].clone(),
-        admin: env["MATRIX_ADMIN_TOKEN"].clone(),
-        as_token: env["MATRIX_AS_TOKEN"].clone(),
-    }
-}
+use synapse::Synapse as Server;
 
 fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes())
@@ -56,39 +17,16 @@ fn enc(s: &str) -> String {
         .replace('+', "%20")
 }
 
-impl Server {
-    fn call(&self, method: &str, path: &str, body: Option<Value>, as_user: Option<&str>) -> Value {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let client = reqwest::Client::new();
-        let mut url = url::Url::parse(&format!("{}{path}", self.url)).unwrap();
-        let token = match as_user {
-            Some(u) => {
-                url.query_pairs_mut().append_pair("user_id", u);
-                &self.as_token
-            }
-            None => &self.admin,
-        };
-        let mut req = client
-            .request(method.parse().unwrap(), url)
-            .bearer_auth(token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let (status, v) = rt.block_on(async {
-            let resp = req.send().await.unwrap();
-            let status = resp.status();
-            (status, resp.json::<Value>().await.unwrap_or(Value::Null))
-        });
-        assert!(status.is_success(), "{method} {path}: {status} {v}");
-        v
-    }
+trait ContentChecks {
+    fn copy(&self, dir: &Path) -> Value;
+    fn posts_room(&self, key: &str) -> String;
+    fn events(&self, room: &str) -> Vec<Value>;
+}
 
+impl ContentChecks for Server {
     fn copy(&self, dir: &Path) -> Value {
         let out = esnctl(dir)
-            .env("ESNCTL_MATRIX_TOKEN", &self.admin)
+            .env("ESNCTL_MATRIX_TOKEN", &self.admin_token)
             .env("ESNCTL_MATRIX_AS_TOKEN", &self.as_token)
             .args(["content", "copy", "--from"])
             .arg(format!("bundle:{}", fixture("content-bundle").display()))
@@ -160,7 +98,7 @@ fn ms(t: &str) -> i64 {
 
 #[test]
 fn bundle_content_is_sent_as_its_authors_at_its_times() {
-    let srv = start();
+    let srv = synapse::synapse("matrix-content");
     let tmp = tempfile::tempdir().unwrap();
     let report = srv.copy(tmp.path());
     let s = &report["summary"];
@@ -245,7 +183,7 @@ fn bundle_content_is_sent_as_its_authors_at_its_times() {
                 "{}/_matrix/client/v1/media/download/{media}",
                 srv.url
             ))
-            .bearer_auth(&srv.admin)
+            .bearer_auth(&srv.admin_token)
             .send()
             .await
             .unwrap()
