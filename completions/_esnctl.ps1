@@ -37,7 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Synchronise and list user accounts')
             [CompletionResult]::new('communities', 'communities', [CompletionResultType]::ParameterValue, 'Create, update and list communities from a manifest')
-            [CompletionResult]::new('content', 'content', [CompletionResultType]::ParameterValue, 'Check and describe content (posts, communities, attachments)')
+            [CompletionResult]::new('content', 'content', [CompletionResultType]::ParameterValue, 'Copy, check and count content (communities, posts, threads, reactions, files)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the profiles file and endpoints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into a folder')
@@ -382,7 +382,7 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
         'esnctl;help' {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Synchronise and list user accounts')
             [CompletionResult]::new('communities', 'communities', [CompletionResultType]::ParameterValue, 'Create, update and list communities from a manifest')
-            [CompletionResult]::new('content', 'content', [CompletionResultType]::ParameterValue, 'Check and describe content (posts, communities, attachments)')
+            [CompletionResult]::new('content', 'content', [CompletionResultType]::ParameterValue, 'Copy, check and count content (communities, posts, threads, reactions, files)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the profiles file and endpoints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into a folder')

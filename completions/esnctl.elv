@@ -34,7 +34,7 @@ set edit:completion:arg-completer[esnctl] = {|@words|
             cand --version 'Print version'
             cand users 'Synchronise and list user accounts'
             cand communities 'Create, update and list communities from a manifest'
-            cand content 'Check and describe content (posts, communities, attachments)'
+            cand content 'Copy, check and count content (communities, posts, threads, reactions, files)'
             cand config 'Check the profiles file and endpoints'
             cand completions 'Print shell completions to stdout'
             cand man 'Write man pages into a folder'
@@ -348,7 +348,7 @@ set edit:completion:arg-completer[esnctl] = {|@words|
         &'esnctl;help'= {
             cand users 'Synchronise and list user accounts'
             cand communities 'Create, update and list communities from a manifest'
-            cand content 'Check and describe content (posts, communities, attachments)'
+            cand content 'Copy, check and count content (communities, posts, threads, reactions, files)'
             cand config 'Check the profiles file and endpoints'
             cand completions 'Print shell completions to stdout'
             cand man 'Write man pages into a folder'

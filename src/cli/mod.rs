@@ -63,7 +63,7 @@ pub enum Command {
     /// Create, update and list communities from a manifest
     #[command(subcommand)]
     Communities(communities::CommunitiesCommand),
-    /// Check and describe content (posts, communities, attachments)
+    /// Copy, check and count content (communities, posts, threads, reactions, files)
     #[command(subcommand)]
     Content(content::ContentCommand),
     /// Check the profiles file and endpoints
