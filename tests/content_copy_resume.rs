@@ -77,20 +77,14 @@ fn killed_copy_resumes_without_duplicates() {
         assert!(!dir.path().join("out/posts.jsonl").exists());
     }
 
-    let out = esnctl(dir.path())
-        .args([
-            "-o",
-            "json",
-            "content",
-            "copy",
-            "--from",
-            "bundle:big",
-            "--to",
-            "bundle:out",
-            "--yes",
-        ])
-        .output()
-        .unwrap();
+    let copy = || {
+        esnctl(dir.path())
+            .args(["-o", "json", "content", "copy", "--from", "bundle:big"])
+            .args(["--to", "bundle:out", "--yes"])
+            .output()
+            .unwrap()
+    };
+    let out = copy();
     assert!(out.status.success(), "{}", stderr(&out));
     let report = json_stdout(&out);
     let copied = report["summary"]["posts"].as_u64().unwrap()
@@ -111,20 +105,7 @@ fn killed_copy_resumes_without_duplicates() {
     assert_eq!(ids.len(), POSTS);
 
     // A third run copies nothing.
-    let out = esnctl(dir.path())
-        .args([
-            "-o",
-            "json",
-            "content",
-            "copy",
-            "--from",
-            "bundle:big",
-            "--to",
-            "bundle:out",
-            "--yes",
-        ])
-        .output()
-        .unwrap();
+    let out = copy();
     let report = json_stdout(&out);
     assert_eq!(report["summary"]["posts"], 0);
     assert_eq!(report["summary"]["replies"], 0);

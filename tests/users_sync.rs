@@ -309,23 +309,17 @@ fn several_sources_merge_with_conflicts_or_precedence() {
             fixture("people.ldif").display()
         )
     };
+    let sync_both = || {
+        esnctl(dir.path())
+            .args([
+                "-o", "json", "users", "sync", "--from", "dir", "--from", "extra",
+            ])
+            .args(["--to", "bundle:ws", "--yes"])
+            .output()
+            .unwrap()
+    };
     std::fs::write(dir.path().join("esnctl.toml"), profiles(false)).unwrap();
-    let out = esnctl(dir.path())
-        .args([
-            "-o",
-            "json",
-            "users",
-            "sync",
-            "--from",
-            "dir",
-            "--from",
-            "extra",
-            "--to",
-            "bundle:ws",
-            "--yes",
-        ])
-        .output()
-        .unwrap();
+    let out = sync_both();
     assert!(out.status.success(), "{}", stderr(&out));
     let plan = json_stdout(&out);
     assert_eq!(
@@ -344,22 +338,7 @@ fn several_sources_merge_with_conflicts_or_precedence() {
     assert_eq!(find_user(&users, "new.hire")["source"], "extra");
 
     std::fs::write(dir.path().join("esnctl.toml"), profiles(true)).unwrap();
-    let out = esnctl(dir.path())
-        .args([
-            "-o",
-            "json",
-            "users",
-            "sync",
-            "--from",
-            "dir",
-            "--from",
-            "extra",
-            "--to",
-            "bundle:ws",
-            "--yes",
-        ])
-        .output()
-        .unwrap();
+    let out = sync_both();
     assert!(out.status.success(), "{}", stderr(&out));
     let users = bundle_users(&dir.path().join("ws"));
     let marie = find_user(&users, "mdurand");
