@@ -181,6 +181,36 @@ fn bundle(dir: &Path) -> (PathBuf, String) {
     (b, uri)
 }
 
+/// A fresh subtree of `n` people, already synced once into a new bundle.
+struct SyncedOu {
+    dir: tempfile::TempDir,
+    b: PathBuf,
+    to: String,
+    url: String,
+    ou: String,
+    p: String,
+}
+
+fn synced_test_ou(name: &str, n: usize) -> SyncedOu {
+    let (ou, p) = test_ou(name, n);
+    let dir = tempfile::tempdir().unwrap();
+    let (b, to) = bundle(dir.path());
+    let url = format!("{}/{ou}", slapd().get("LDAP_URL"));
+    let out = run(
+        dir.path(),
+        &["--yes", "users", "sync", "--from", &url, "--to", &to],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    SyncedOu {
+        dir,
+        b,
+        to,
+        url,
+        ou,
+        p,
+    }
+}
+
 #[test]
 fn first_sync_pages_past_the_size_limit_maps_everyone_then_resync_is_a_no_op() {
     let s = slapd();
@@ -305,16 +335,14 @@ fn user_filter_excludes_contractors_and_disabled_filter_deactivates() {
 
 #[test]
 fn a_renamed_entry_is_an_update_of_the_same_account() {
-    let s = slapd();
-    let (ou, p) = test_ou("rename", 3);
-    let dir = tempfile::tempdir().unwrap();
-    let (b, to) = bundle(dir.path());
-    let url = format!("{}/{ou}", s.get("LDAP_URL"));
-    let out = run(
-        dir.path(),
-        &["--yes", "users", "sync", "--from", &url, "--to", &to],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let SyncedOu {
+        dir,
+        b,
+        to,
+        url,
+        ou,
+        p,
+    } = synced_test_ou("rename", 3);
     let before = find_user(&bundle_users(&b), &format!("{p}-1"))["external_id"].clone();
 
     ldap_admin(
@@ -340,16 +368,14 @@ fn a_renamed_entry_is_an_update_of_the_same_account() {
 
 #[test]
 fn safety_limit_refuses_to_deactivate_half_the_people() {
-    let s = slapd();
-    let (ou, p) = test_ou("halve", 4);
-    let dir = tempfile::tempdir().unwrap();
-    let (b, to) = bundle(dir.path());
-    let url = format!("{}/{ou}", s.get("LDAP_URL"));
-    let out = run(
-        dir.path(),
-        &["--yes", "users", "sync", "--from", &url, "--to", &to],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let SyncedOu {
+        dir,
+        b,
+        to,
+        url,
+        ou,
+        p,
+    } = synced_test_ou("halve", 4);
     let before = std::fs::read(b.join("users.jsonl")).unwrap();
 
     ldap_admin(
