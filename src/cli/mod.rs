@@ -7,6 +7,7 @@ mod content;
 mod content_copy;
 mod context;
 mod meta;
+mod report;
 mod users;
 
 use crate::error::{exit_code_of, ExitCode};
@@ -66,6 +67,9 @@ pub enum Command {
     /// Copy, check and count content (communities, posts, threads, reactions, files)
     #[command(subcommand)]
     Content(content::ContentCommand),
+    /// Measure adoption: activation, readers, contributors, unanswered questions
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Check the profiles file and endpoints
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -104,6 +108,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Command::Users(cmd) => users::run(cmd, &ctx).await,
                     Command::Communities(cmd) => communities::run(cmd, &ctx).await,
                     Command::Content(cmd) => content::run(cmd, &ctx).await,
+                    Command::Report(cmd) => report::run(cmd, &ctx).await,
                     Command::Config(cmd) => config::run(cmd, &ctx).await,
                     Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
                 }

@@ -43,6 +43,9 @@ pub struct ActivityEvent {
 
 #[derive(Debug, Default)]
 pub struct ActivitySet {
+    /// True when the platform records sign-ins (`last_seen_at`): without them, activation
+    /// and readers cannot be known, only contributions.
+    pub logins_known: bool,
     pub users: Vec<UserActivity>,
     /// Contributions at or after the requested date, in time order.
     pub events: Vec<ActivityEvent>,

@@ -1,5 +1,6 @@
 //! Use cases: each command's logic, independent of how results are printed.
 
+pub mod adoption;
 pub mod communities_apply;
 pub mod content_copy;
 pub mod content_stats;

@@ -1,6 +1,7 @@
 //! Everything that reaches the terminal: results on stdout in the chosen format, progress
 //! and confirmations on stderr.
 
+pub mod adoption;
 pub mod communities;
 pub mod content;
 pub mod copy;
@@ -10,3 +11,13 @@ pub mod progress;
 pub mod users;
 
 pub use printer::{Format, Printer};
+
+/// Writes a report file (`--html`) whole or not at all: a crash leaves the previous file.
+pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> crate::error::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    let mut tmp = crate::connectors::bundle::atomic::temp_for(path)?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::connectors::bundle::atomic::commit(tmp, path)
+}

@@ -43,6 +43,21 @@ impl Printer {
         w.flush()
     }
 
+    /// Writes a CSV report meant for spreadsheets: a cell that a spreadsheet would run as
+    /// a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed
+    /// with `'`, so names from the data cannot inject formulas (OWASP CSV injection).
+    pub fn csv_cells(
+        &self,
+        headers: &[&str],
+        rows: impl IntoIterator<Item = Vec<String>>,
+    ) -> io::Result<()> {
+        self.csv(
+            headers,
+            rows.into_iter()
+                .map(|row| row.into_iter().map(neutralise_formula).collect()),
+        )
+    }
+
     /// Writes an aligned table (column widths account for CJK and emoji).
     pub fn table(
         &self,
@@ -80,7 +95,34 @@ fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
     io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
 }
 
+/// `'=1+1` for `=1+1`; other cells unchanged. Numbers are written by esnctl itself and
+/// never negative here, so only text from the data is ever prefixed.
+pub fn neutralise_formula(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
+}
+
 /// `None` as the contract shows it in tables.
 pub fn or_dash(v: Option<&str>) -> String {
     v.unwrap_or("-").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise_formula as n;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(
+            n("=HYPERLINK(\"http://x\")".into()),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(n("+33 1 23".into()), "'+33 1 23");
+        assert_eq!(n("-2+3".into()), "'-2+3");
+        assert_eq!(n("@SUM(A1)".into()), "'@SUM(A1)");
+        assert_eq!(n("Léa =1".into()), "Léa =1");
+        assert_eq!(n(String::new()), "");
+    }
 }

@@ -4,7 +4,7 @@
 //! Everything is streamed: readers hold one line at a time, writers go through temporary
 //! files renamed into place, so a bundle is never left half-written.
 
-mod atomic;
+pub(crate) mod atomic;
 pub mod attachments;
 mod communities;
 mod content_write;

@@ -89,7 +89,10 @@ impl ReadActivity for MatrixConnector {
     ) -> Result<ActivitySet> {
         let ctx = self.ctx().await?.clone();
         let reg = self.registry().await?;
-        let mut set = ActivitySet::default();
+        let mut set = ActivitySet {
+            logins_known: true,
+            ..Default::default()
+        };
         for u in self.list_users().await? {
             if self.is_service_account(&ctx, &u.name) || u.user_type.is_some() {
                 continue;
