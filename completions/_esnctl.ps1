@@ -38,6 +38,8 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Synchronise and list user accounts')
             [CompletionResult]::new('communities', 'communities', [CompletionResultType]::ParameterValue, 'Create, update and list communities from a manifest')
             [CompletionResult]::new('content', 'content', [CompletionResultType]::ParameterValue, 'Copy, check and count content (communities, posts, threads, reactions, files)')
+            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Roll out in phases gated on adoption: plan, status, advance, pause, resume, abort')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Measure adoption: activation, readers, contributors, unanswered questions')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the profiles file and endpoints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into a folder')
@@ -245,6 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only posts created at or after DATE (2024-01-31 or RFC 3339)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only posts created before DATE')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Ledger of copied records [default: beside the destination, DST.esnctl-state.db]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Records written at once to a server destination (one ordered lane per community)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
@@ -296,6 +299,242 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             break
         }
         'esnctl;content;help;help' {
+            break
+        }
+        'esnctl;rollout' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show each phase: audience size, who is new in it, communities and gate')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the current phase, its gate checks (want/got/passed) and the next audience')
+            [CompletionResult]::new('advance', 'advance', [CompletionResultType]::ParameterValue, 'Enter the next phase: provision its audience, join its communities, post its welcome message (refused while the current phase''s gate fails, unless --force)')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Block `advance` until `resume`')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Allow `advance` again after `pause`')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Stop the rollout for good (provisioned accounts stay)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'esnctl;rollout;plan' {
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Rollout plan file (TOML)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State file [default: beside the plan, PLAN.state.sqlite]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once against server endpoints')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Accepted for symmetry: plan and status never change anything')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;rollout;status' {
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Rollout plan file (TOML)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State file [default: beside the plan, PLAN.state.sqlite]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once against server endpoints')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Accepted for symmetry: plan and status never change anything')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;rollout;advance' {
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Rollout plan file (TOML)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State file [default: beside the plan, PLAN.state.sqlite]')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (recorded in the state file with the transition; required with --force)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once against server endpoints')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what advance would do without changing anything')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Advance even though the current phase''s gate fails (needs --reason)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;rollout;pause' {
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Rollout plan file (TOML)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State file [default: beside the plan, PLAN.state.sqlite]')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (recorded in the state file)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change without changing anything')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;rollout;resume' {
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Rollout plan file (TOML)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State file [default: beside the plan, PLAN.state.sqlite]')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (recorded in the state file)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change without changing anything')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;rollout;abort' {
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Rollout plan file (TOML)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State file [default: beside the plan, PLAN.state.sqlite]')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (recorded in the state file)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change without changing anything')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;rollout;help' {
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show each phase: audience size, who is new in it, communities and gate')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the current phase, its gate checks (want/got/passed) and the next audience')
+            [CompletionResult]::new('advance', 'advance', [CompletionResultType]::ParameterValue, 'Enter the next phase: provision its audience, join its communities, post its welcome message (refused while the current phase''s gate fails, unless --force)')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Block `advance` until `resume`')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Allow `advance` again after `pause`')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Stop the rollout for good (provisioned accounts stay)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'esnctl;rollout;help;plan' {
+            break
+        }
+        'esnctl;rollout;help;status' {
+            break
+        }
+        'esnctl;rollout;help;advance' {
+            break
+        }
+        'esnctl;rollout;help;pause' {
+            break
+        }
+        'esnctl;rollout;help;resume' {
+            break
+        }
+        'esnctl;rollout;help;abort' {
+            break
+        }
+        'esnctl;rollout;help;help' {
+            break
+        }
+        'esnctl;report' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('adoption', 'adoption', [CompletionResultType]::ParameterValue, 'Activation, readers, contributors, unanswered questions, per community and per week')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'esnctl;report;adoption' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Platform or export to measure (profile or URI), e.g. matrix+https://matrix.corp')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the window: an age (30d, 4w, 12h), a date (2026-10-01) or a timestamp')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the window (same forms as --since) [default: now]')
+            [CompletionResult]::new('--sla', '--sla', [CompletionResultType]::ParameterName, 'Hours within which a question must get an answer from another person')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many top contributors to list')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write a self-contained HTML page with charts to FILE')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Hide progress bars (they are also hidden when stderr is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'esnctl;report;help' {
+            [CompletionResult]::new('adoption', 'adoption', [CompletionResultType]::ParameterValue, 'Activation, readers, contributors, unanswered questions, per community and per week')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'esnctl;report;help;adoption' {
+            break
+        }
+        'esnctl;report;help;help' {
             break
         }
         'esnctl;config' {
@@ -383,6 +622,8 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             [CompletionResult]::new('users', 'users', [CompletionResultType]::ParameterValue, 'Synchronise and list user accounts')
             [CompletionResult]::new('communities', 'communities', [CompletionResultType]::ParameterValue, 'Create, update and list communities from a manifest')
             [CompletionResult]::new('content', 'content', [CompletionResultType]::ParameterValue, 'Copy, check and count content (communities, posts, threads, reactions, files)')
+            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Roll out in phases gated on adoption: plan, status, advance, pause, resume, abort')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Measure adoption: activation, readers, contributors, unanswered questions')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check the profiles file and endpoints')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into a folder')
@@ -424,6 +665,40 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             break
         }
         'esnctl;help;content;stats' {
+            break
+        }
+        'esnctl;help;rollout' {
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show each phase: audience size, who is new in it, communities and gate')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the current phase, its gate checks (want/got/passed) and the next audience')
+            [CompletionResult]::new('advance', 'advance', [CompletionResultType]::ParameterValue, 'Enter the next phase: provision its audience, join its communities, post its welcome message (refused while the current phase''s gate fails, unless --force)')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Block `advance` until `resume`')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Allow `advance` again after `pause`')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Stop the rollout for good (provisioned accounts stay)')
+            break
+        }
+        'esnctl;help;rollout;plan' {
+            break
+        }
+        'esnctl;help;rollout;status' {
+            break
+        }
+        'esnctl;help;rollout;advance' {
+            break
+        }
+        'esnctl;help;rollout;pause' {
+            break
+        }
+        'esnctl;help;rollout;resume' {
+            break
+        }
+        'esnctl;help;rollout;abort' {
+            break
+        }
+        'esnctl;help;report' {
+            [CompletionResult]::new('adoption', 'adoption', [CompletionResultType]::ParameterValue, 'Activation, readers, contributors, unanswered questions, per community and per week')
+            break
+        }
+        'esnctl;help;report;adoption' {
             break
         }
         'esnctl;help;config' {

@@ -35,6 +35,8 @@ set edit:completion:arg-completer[esnctl] = {|@words|
             cand users 'Synchronise and list user accounts'
             cand communities 'Create, update and list communities from a manifest'
             cand content 'Copy, check and count content (communities, posts, threads, reactions, files)'
+            cand rollout 'Roll out in phases gated on adoption: plan, status, advance, pause, resume, abort'
+            cand report 'Measure adoption: activation, readers, contributors, unanswered questions'
             cand config 'Check the profiles file and endpoints'
             cand completions 'Print shell completions to stdout'
             cand man 'Write man pages into a folder'
@@ -225,6 +227,7 @@ set edit:completion:arg-completer[esnctl] = {|@words|
             cand --since 'Only posts created at or after DATE (2024-01-31 or RFC 3339)'
             cand --until 'Only posts created before DATE'
             cand --state 'Ledger of copied records [default: beside the destination, DST.esnctl-state.db]'
+            cand --concurrency 'Records written at once to a server destination (one ordered lane per community)'
             cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
             cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
             cand -o 'Result format on stdout'
@@ -270,6 +273,222 @@ set edit:completion:arg-completer[esnctl] = {|@words|
         &'esnctl;content;help;stats'= {
         }
         &'esnctl;content;help;help'= {
+        }
+        &'esnctl;rollout'= {
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand plan 'Show each phase: audience size, who is new in it, communities and gate'
+            cand status 'Show the current phase, its gate checks (want/got/passed) and the next audience'
+            cand advance 'Enter the next phase: provision its audience, join its communities, post its welcome message (refused while the current phase''s gate fails, unless --force)'
+            cand pause 'Block `advance` until `resume`'
+            cand resume 'Allow `advance` again after `pause`'
+            cand abort 'Stop the rollout for good (provisioned accounts stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'esnctl;rollout;plan'= {
+            cand --plan 'Rollout plan file (TOML)'
+            cand --state 'State file [default: beside the plan, PLAN.state.sqlite]'
+            cand --concurrency 'Requests in flight at once against server endpoints'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand --dry-run 'Accepted for symmetry: plan and status never change anything'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;rollout;status'= {
+            cand --plan 'Rollout plan file (TOML)'
+            cand --state 'State file [default: beside the plan, PLAN.state.sqlite]'
+            cand --concurrency 'Requests in flight at once against server endpoints'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand --dry-run 'Accepted for symmetry: plan and status never change anything'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;rollout;advance'= {
+            cand --plan 'Rollout plan file (TOML)'
+            cand --state 'State file [default: beside the plan, PLAN.state.sqlite]'
+            cand --reason 'Why (recorded in the state file with the transition; required with --force)'
+            cand --concurrency 'Requests in flight at once against server endpoints'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand --dry-run 'Show what advance would do without changing anything'
+            cand --force 'Advance even though the current phase''s gate fails (needs --reason)'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;rollout;pause'= {
+            cand --plan 'Rollout plan file (TOML)'
+            cand --state 'State file [default: beside the plan, PLAN.state.sqlite]'
+            cand --reason 'Why (recorded in the state file)'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand --dry-run 'Show what would change without changing anything'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;rollout;resume'= {
+            cand --plan 'Rollout plan file (TOML)'
+            cand --state 'State file [default: beside the plan, PLAN.state.sqlite]'
+            cand --reason 'Why (recorded in the state file)'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand --dry-run 'Show what would change without changing anything'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;rollout;abort'= {
+            cand --plan 'Rollout plan file (TOML)'
+            cand --state 'State file [default: beside the plan, PLAN.state.sqlite]'
+            cand --reason 'Why (recorded in the state file)'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand --dry-run 'Show what would change without changing anything'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;rollout;help'= {
+            cand plan 'Show each phase: audience size, who is new in it, communities and gate'
+            cand status 'Show the current phase, its gate checks (want/got/passed) and the next audience'
+            cand advance 'Enter the next phase: provision its audience, join its communities, post its welcome message (refused while the current phase''s gate fails, unless --force)'
+            cand pause 'Block `advance` until `resume`'
+            cand resume 'Allow `advance` again after `pause`'
+            cand abort 'Stop the rollout for good (provisioned accounts stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'esnctl;rollout;help;plan'= {
+        }
+        &'esnctl;rollout;help;status'= {
+        }
+        &'esnctl;rollout;help;advance'= {
+        }
+        &'esnctl;rollout;help;pause'= {
+        }
+        &'esnctl;rollout;help;resume'= {
+        }
+        &'esnctl;rollout;help;abort'= {
+        }
+        &'esnctl;rollout;help;help'= {
+        }
+        &'esnctl;report'= {
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand adoption 'Activation, readers, contributors, unanswered questions, per community and per week'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'esnctl;report;adoption'= {
+            cand --from 'Platform or export to measure (profile or URI), e.g. matrix+https://matrix.corp'
+            cand --since 'Start of the window: an age (30d, 4w, 12h), a date (2026-10-01) or a timestamp'
+            cand --until 'End of the window (same forms as --since) [default: now]'
+            cand --sla 'Hours within which a question must get an answer from another person'
+            cand --top 'How many top contributors to list'
+            cand --html 'Also write a self-contained HTML page with charts to FILE'
+            cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
+            cand -o 'Result format on stdout'
+            cand --output 'Result format on stdout'
+            cand -q 'Only print errors on stderr'
+            cand --quiet 'Only print errors on stderr'
+            cand -v 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --verbose 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+            cand --no-progress 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+            cand --yes 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'esnctl;report;help'= {
+            cand adoption 'Activation, readers, contributors, unanswered questions, per community and per week'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'esnctl;report;help;adoption'= {
+        }
+        &'esnctl;report;help;help'= {
         }
         &'esnctl;config'= {
             cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
@@ -349,6 +568,8 @@ set edit:completion:arg-completer[esnctl] = {|@words|
             cand users 'Synchronise and list user accounts'
             cand communities 'Create, update and list communities from a manifest'
             cand content 'Copy, check and count content (communities, posts, threads, reactions, files)'
+            cand rollout 'Roll out in phases gated on adoption: plan, status, advance, pause, resume, abort'
+            cand report 'Measure adoption: activation, readers, contributors, unanswered questions'
             cand config 'Check the profiles file and endpoints'
             cand completions 'Print shell completions to stdout'
             cand man 'Write man pages into a folder'
@@ -380,6 +601,31 @@ set edit:completion:arg-completer[esnctl] = {|@words|
         &'esnctl;help;content;copy'= {
         }
         &'esnctl;help;content;stats'= {
+        }
+        &'esnctl;help;rollout'= {
+            cand plan 'Show each phase: audience size, who is new in it, communities and gate'
+            cand status 'Show the current phase, its gate checks (want/got/passed) and the next audience'
+            cand advance 'Enter the next phase: provision its audience, join its communities, post its welcome message (refused while the current phase''s gate fails, unless --force)'
+            cand pause 'Block `advance` until `resume`'
+            cand resume 'Allow `advance` again after `pause`'
+            cand abort 'Stop the rollout for good (provisioned accounts stay)'
+        }
+        &'esnctl;help;rollout;plan'= {
+        }
+        &'esnctl;help;rollout;status'= {
+        }
+        &'esnctl;help;rollout;advance'= {
+        }
+        &'esnctl;help;rollout;pause'= {
+        }
+        &'esnctl;help;rollout;resume'= {
+        }
+        &'esnctl;help;rollout;abort'= {
+        }
+        &'esnctl;help;report'= {
+            cand adoption 'Activation, readers, contributors, unanswered questions, per community and per week'
+        }
+        &'esnctl;help;report;adoption'= {
         }
         &'esnctl;help;config'= {
             cand check 'Check the profiles file, and that each endpoint (or EP) is usable'

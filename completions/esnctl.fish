@@ -37,6 +37,8 @@ complete -c esnctl -n "__fish_esnctl_needs_command" -s V -l version -d 'Print ve
 complete -c esnctl -n "__fish_esnctl_needs_command" -f -a "users" -d 'Synchronise and list user accounts'
 complete -c esnctl -n "__fish_esnctl_needs_command" -f -a "communities" -d 'Create, update and list communities from a manifest'
 complete -c esnctl -n "__fish_esnctl_needs_command" -f -a "content" -d 'Copy, check and count content (communities, posts, threads, reactions, files)'
+complete -c esnctl -n "__fish_esnctl_needs_command" -f -a "rollout" -d 'Roll out in phases gated on adoption: plan, status, advance, pause, resume, abort'
+complete -c esnctl -n "__fish_esnctl_needs_command" -f -a "report" -d 'Measure adoption: activation, readers, contributors, unanswered questions'
 complete -c esnctl -n "__fish_esnctl_needs_command" -f -a "config" -d 'Check the profiles file and endpoints'
 complete -c esnctl -n "__fish_esnctl_needs_command" -f -a "completions" -d 'Print shell completions to stdout'
 complete -c esnctl -n "__fish_esnctl_needs_command" -f -a "man" -d 'Write man pages into a folder'
@@ -163,6 +165,7 @@ complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_s
 complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_subcommand_from copy" -l since -d 'Only posts created at or after DATE (2024-01-31 or RFC 3339)' -r
 complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_subcommand_from copy" -l until -d 'Only posts created before DATE' -r
 complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_subcommand_from copy" -l state -d 'Ledger of copied records [default: beside the destination, DST.esnctl-state.db]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_subcommand_from copy" -l concurrency -d 'Records written at once to a server destination (one ordered lane per community)' -r
 complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_subcommand_from copy" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
 complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_subcommand_from copy" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
 json\t''
@@ -188,6 +191,146 @@ complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_s
 complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy communities, posts, threads, reactions and files from SRC to DST (resumable)'
 complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Count the users, communities, posts, replies, reactions and attachments of SRC'
 complete -c esnctl -n "__fish_esnctl_using_subcommand content; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -s q -l quiet -d 'Only print errors on stderr'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -s v -l verbose -d 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -l no-progress -d 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -s h -l help -d 'Print help'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -s V -l version -d 'Print version'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -f -a "plan" -d 'Show each phase: audience size, who is new in it, communities and gate'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -f -a "status" -d 'Show the current phase, its gate checks (want/got/passed) and the next audience'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -f -a "advance" -d 'Enter the next phase: provision its audience, join its communities, post its welcome message (refused while the current phase\'s gate fails, unless --force)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -f -a "pause" -d 'Block `advance` until `resume`'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -f -a "resume" -d 'Allow `advance` again after `pause`'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -f -a "abort" -d 'Stop the rollout for good (provisioned accounts stay)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and not __fish_seen_subcommand_from plan status advance pause resume abort help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l plan -d 'Rollout plan file (TOML)' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l state -d 'State file [default: beside the plan, PLAN.state.sqlite]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l concurrency -d 'Requests in flight at once against server endpoints' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l dry-run -d 'Accepted for symmetry: plan and status never change anything'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -s q -l quiet -d 'Only print errors on stderr'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l no-progress -d 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l plan -d 'Rollout plan file (TOML)' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l state -d 'State file [default: beside the plan, PLAN.state.sqlite]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l concurrency -d 'Requests in flight at once against server endpoints' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l dry-run -d 'Accepted for symmetry: plan and status never change anything'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only print errors on stderr'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l no-progress -d 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -l plan -d 'Rollout plan file (TOML)' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -l state -d 'State file [default: beside the plan, PLAN.state.sqlite]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -l reason -d 'Why (recorded in the state file with the transition; required with --force)' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -l concurrency -d 'Requests in flight at once against server endpoints' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -l dry-run -d 'Show what advance would do without changing anything'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -l force -d 'Advance even though the current phase\'s gate fails (needs --reason)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -s q -l quiet -d 'Only print errors on stderr'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -s v -l verbose -d 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -l no-progress -d 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -s h -l help -d 'Print help'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from advance" -s V -l version -d 'Print version'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l plan -d 'Rollout plan file (TOML)' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l state -d 'State file [default: beside the plan, PLAN.state.sqlite]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l reason -d 'Why (recorded in the state file)' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l dry-run -d 'Show what would change without changing anything'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s q -l quiet -d 'Only print errors on stderr'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l no-progress -d 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l plan -d 'Rollout plan file (TOML)' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l state -d 'State file [default: beside the plan, PLAN.state.sqlite]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l reason -d 'Why (recorded in the state file)' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l dry-run -d 'Show what would change without changing anything'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Only print errors on stderr'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l no-progress -d 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -l plan -d 'Rollout plan file (TOML)' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -l state -d 'State file [default: beside the plan, PLAN.state.sqlite]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -l reason -d 'Why (recorded in the state file)' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -l dry-run -d 'Show what would change without changing anything'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -s q -l quiet -d 'Only print errors on stderr'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -s v -l verbose -d 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -l no-progress -d 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from abort" -s V -l version -d 'Print version'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Show each phase: audience size, who is new in it, communities and gate'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the current phase, its gate checks (want/got/passed) and the next audience'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "advance" -d 'Enter the next phase: provision its audience, join its communities, post its welcome message (refused while the current phase\'s gate fails, unless --force)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Block `advance` until `resume`'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Allow `advance` again after `pause`'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "abort" -d 'Stop the rollout for good (provisioned accounts stay)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -s q -l quiet -d 'Only print errors on stderr'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -s v -l verbose -d 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -l no-progress -d 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -s h -l help -d 'Print help'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -s V -l version -d 'Print version'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -f -a "adoption" -d 'Activation, readers, contributors, unanswered questions, per community and per week'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and not __fish_seen_subcommand_from adoption help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -l from -d 'Platform or export to measure (profile or URI), e.g. matrix+https://matrix.corp' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -l since -d 'Start of the window: an age (30d, 4w, 12h), a date (2026-10-01) or a timestamp' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -l until -d 'End of the window (same forms as --since) [default: now]' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -l sla -d 'Hours within which a question must get an answer from another person' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -l top -d 'How many top contributors to list' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -l html -d 'Also write a self-contained HTML page with charts to FILE' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -s q -l quiet -d 'Only print errors on stderr'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -s v -l verbose -d 'More logs on stderr (-v info, -vv debug, -vvv trace); ESNCTL_LOG sets a filter'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -l no-progress -d 'Hide progress bars (they are also hidden when stderr is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -s h -l help -d 'Print help'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from adoption" -s V -l version -d 'Print version'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "adoption" -d 'Activation, readers, contributors, unanswered questions, per community and per week'
+complete -c esnctl -n "__fish_esnctl_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c esnctl -n "__fish_esnctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
 complete -c esnctl -n "__fish_esnctl_using_subcommand config; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
 json\t''
@@ -232,13 +375,15 @@ complete -c esnctl -n "__fish_esnctl_using_subcommand man" -l no-progress -d 'Hi
 complete -c esnctl -n "__fish_esnctl_using_subcommand man" -l yes -d 'Answer yes to confirmations (required to apply changes when stdin is not a terminal)'
 complete -c esnctl -n "__fish_esnctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c esnctl -n "__fish_esnctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content config completions man help" -f -a "users" -d 'Synchronise and list user accounts'
-complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content config completions man help" -f -a "communities" -d 'Create, update and list communities from a manifest'
-complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content config completions man help" -f -a "content" -d 'Copy, check and count content (communities, posts, threads, reactions, files)'
-complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content config completions man help" -f -a "config" -d 'Check the profiles file and endpoints'
-complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content config completions man help" -f -a "completions" -d 'Print shell completions to stdout'
-complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content config completions man help" -f -a "man" -d 'Write man pages into a folder'
-complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content rollout report config completions man help" -f -a "users" -d 'Synchronise and list user accounts'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content rollout report config completions man help" -f -a "communities" -d 'Create, update and list communities from a manifest'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content rollout report config completions man help" -f -a "content" -d 'Copy, check and count content (communities, posts, threads, reactions, files)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content rollout report config completions man help" -f -a "rollout" -d 'Roll out in phases gated on adoption: plan, status, advance, pause, resume, abort'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content rollout report config completions man help" -f -a "report" -d 'Measure adoption: activation, readers, contributors, unanswered questions'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content rollout report config completions man help" -f -a "config" -d 'Check the profiles file and endpoints'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content rollout report config completions man help" -f -a "completions" -d 'Print shell completions to stdout'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content rollout report config completions man help" -f -a "man" -d 'Write man pages into a folder'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and not __fish_seen_subcommand_from users communities content rollout report config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "sync" -d 'Make DST\'s users match SRC\'s: create, update, deactivate (never delete), reactivate'
 complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from users" -f -a "list" -d 'List the users of an endpoint'
 complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from communities" -f -a "apply" -d 'Create and update DST\'s communities and memberships from a manifest (CSV or TOML)'
@@ -246,4 +391,11 @@ complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subc
 complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from content" -f -a "validate" -d 'Check every reference and checksum of a content source; exit 3 when a problem is found'
 complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from content" -f -a "copy" -d 'Copy communities, posts, threads, reactions and files from SRC to DST (resumable)'
 complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from content" -f -a "stats" -d 'Count the users, communities, posts, replies, reactions and attachments of SRC'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "plan" -d 'Show each phase: audience size, who is new in it, communities and gate'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Show the current phase, its gate checks (want/got/passed) and the next audience'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "advance" -d 'Enter the next phase: provision its audience, join its communities, post its welcome message (refused while the current phase\'s gate fails, unless --force)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "pause" -d 'Block `advance` until `resume`'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "resume" -d 'Allow `advance` again after `pause`'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "abort" -d 'Stop the rollout for good (provisioned accounts stay)'
+complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "adoption" -d 'Activation, readers, contributors, unanswered questions, per community and per week'
 complete -c esnctl -n "__fish_esnctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Check the profiles file, and that each endpoint (or EP) is usable'

@@ -8,6 +8,7 @@ mod content_copy;
 mod context;
 mod meta;
 mod report;
+mod rollout;
 mod users;
 
 use crate::error::{exit_code_of, ExitCode};
@@ -67,6 +68,9 @@ pub enum Command {
     /// Copy, check and count content (communities, posts, threads, reactions, files)
     #[command(subcommand)]
     Content(content::ContentCommand),
+    /// Roll out in phases gated on adoption: plan, status, advance, pause, resume, abort
+    #[command(subcommand)]
+    Rollout(rollout::RolloutCommand),
     /// Measure adoption: activation, readers, contributors, unanswered questions
     #[command(subcommand)]
     Report(report::ReportCommand),
@@ -108,6 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Command::Users(cmd) => users::run(cmd, &ctx).await,
                     Command::Communities(cmd) => communities::run(cmd, &ctx).await,
                     Command::Content(cmd) => content::run(cmd, &ctx).await,
+                    Command::Rollout(cmd) => rollout::run(cmd, &ctx).await,
                     Command::Report(cmd) => report::run(cmd, &ctx).await,
                     Command::Config(cmd) => config::run(cmd, &ctx).await,
                     Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),

@@ -82,9 +82,8 @@ async fn adoption_report(args: AdoptionArgs, ctx: &Context) -> Result<ExitCode> 
         ctx.warn(w);
     }
     if let Some(path) = &args.html {
-        // WIRE-HTML: replaced by the renderer once src/output/adoption_html lands.
-        let _ = path;
-        return Err(Error::usage("--html is being wired").into());
+        let page = crate::output::adoption_html::render(&report, None);
+        crate::output::write_file_atomically(path, page.as_bytes())?;
     }
     render::report(&ctx.printer, &report)?;
     Ok(ExitCode::Success)

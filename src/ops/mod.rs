@@ -7,4 +7,5 @@ pub mod content_stats;
 pub mod content_validate;
 pub mod groups_mirror;
 pub mod manifest;
+pub mod rollout;
 pub mod users_sync;

@@ -2,12 +2,14 @@
 //! and confirmations on stderr.
 
 pub mod adoption;
+pub mod adoption_html;
 pub mod communities;
 pub mod content;
 pub mod copy;
 pub mod plan_view;
 pub mod printer;
 pub mod progress;
+pub mod rollout;
 pub mod users;
 
 pub use printer::{Format, Printer};
