@@ -350,6 +350,7 @@ Register-ArgumentCompleter -Native -CommandName 'esnctl' -ScriptBlock {
             [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Rollout plan file (TOML)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State file [default: beside the plan, PLAN.state.sqlite]')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once against server endpoints')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write the current phase''s adoption report, drawn against its gate, as a self-contained HTML page')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Result format on stdout')

@@ -1664,7 +1664,7 @@ _esnctl() {
             return 0
             ;;
         esnctl__subcmd__rollout__subcmd__status)
-            opts="-c -o -q -v -h -V --plan --state --dry-run --concurrency --config --output --quiet --verbose --no-progress --yes --help --version"
+            opts="-c -o -q -v -h -V --plan --state --dry-run --concurrency --html --config --output --quiet --verbose --no-progress --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1679,6 +1679,10 @@ _esnctl() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -321,6 +321,7 @@ set edit:completion:arg-completer[esnctl] = {|@words|
             cand --plan 'Rollout plan file (TOML)'
             cand --state 'State file [default: beside the plan, PLAN.state.sqlite]'
             cand --concurrency 'Requests in flight at once against server endpoints'
+            cand --html 'Also write the current phase''s adoption report, drawn against its gate, as a self-contained HTML page'
             cand -c 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
             cand --config 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]'
             cand -o 'Result format on stdout'

@@ -225,6 +225,7 @@ complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_s
 complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l plan -d 'Rollout plan file (TOML)' -r -F
 complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l state -d 'State file [default: beside the plan, PLAN.state.sqlite]' -r -F
 complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l concurrency -d 'Requests in flight at once against server endpoints' -r
+complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l html -d 'Also write the current phase\'s adoption report, drawn against its gate, as a self-contained HTML page' -r -F
 complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s c -l config -d 'Profiles file [default: ./esnctl.toml, then $XDG_CONFIG_HOME/esnctl/config.toml]' -r -F
 complete -c esnctl -n "__fish_esnctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s o -l output -d 'Result format on stdout' -r -f -a "table\t''
 json\t''

@@ -210,6 +210,27 @@ fn readme_walkthrough_goes_from_pilot_to_company_on_a_bundle() {
     assert_eq!(st["gate"]["passed"], true, "{st}");
     assert_eq!(check(&st, "min_contributors")["got"], 0.333);
 
+    // The phase's adoption page draws the gate's targets and passes them.
+    let page = dir.join("pilot.html");
+    ok(run(
+        dir,
+        &[
+            "rollout",
+            "status",
+            "--plan",
+            plan,
+            "--html",
+            page.to_str().unwrap(),
+        ],
+    ));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("id=\"funnel\"") && html.contains("class=\"target"),
+        "targets drawn"
+    );
+    assert!(html.contains("pilot"), "the phase is named");
+    assert!(html.contains("33.3%"), "the contributors rate is shown");
+
     // The department wave: the 16 IT people who were not pilots.
     ok(run(dir, &["rollout", "advance", "--plan", plan, "--yes"]));
     let users = bundle_users(&esn);

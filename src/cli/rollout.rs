@@ -15,7 +15,7 @@ pub enum RolloutCommand {
     /// Show each phase: audience size, who is new in it, communities and gate
     Plan(ReadArgs),
     /// Show the current phase, its gate checks (want/got/passed) and the next audience
-    Status(ReadArgs),
+    Status(StatusArgs),
     /// Enter the next phase: provision its audience, join its communities, post its
     /// welcome message (refused while the current phase's gate fails, unless --force)
     Advance(AdvanceArgs),
@@ -47,6 +47,16 @@ pub struct ReadArgs {
     /// Requests in flight at once against server endpoints
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Also write the current phase's adoption report, drawn against its gate, as a
+    /// self-contained HTML page
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -134,13 +144,47 @@ async fn plan(args: ReadArgs, ctx: &Context) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-async fn show_status(args: ReadArgs, ctx: &Context) -> Result<ExitCode> {
+async fn show_status(args: StatusArgs, ctx: &Context) -> Result<ExitCode> {
+    let StatusArgs { read: args, html } = args;
     let rollout = load(ctx, &args.file)?;
     let now = jiff::Timestamp::now();
     let report = status::status(&rollout, now, &options(args.concurrency), &ctx.progress).await?;
     report.warnings.iter().for_each(|w| ctx.warn(w));
+    if let Some(path) = &html {
+        write_status_page(&rollout, &report, path)?;
+    }
     render::status(&ctx.printer, &report)?;
     Ok(ExitCode::Success)
+}
+
+/// The adoption page of the current phase, with its gate as targets.
+fn write_status_page(
+    rollout: &Rollout,
+    report: &status::StatusReport,
+    path: &std::path::Path,
+) -> Result<()> {
+    let measured = report.gate.as_ref().and_then(|g| g.report.as_ref());
+    let (Some(adoption), Some(phase)) = (measured, report.phase.as_deref()) else {
+        return Err(crate::error::Error::usage(format!(
+            "--html: nothing to draw: phase {} of rollout \"{}\" has no gate measured on the \
+             platform (not started, last phase, or a gate with only min_days)",
+            report
+                .phase
+                .as_deref()
+                .map_or("(none)".into(), |p| format!("\"{p}\"")),
+            report.rollout
+        ))
+        .into());
+    };
+    let targets = rollout
+        .plan
+        .phases
+        .iter()
+        .find(|p| p.name == phase)
+        .and_then(|p| p.gate.as_ref())
+        .map(|g| g.targets(phase));
+    let page = crate::output::adoption_html::render(adoption, targets.as_ref());
+    crate::output::write_file_atomically(path, page.as_bytes())
 }
 
 async fn advance(args: AdvanceArgs, ctx: &Context) -> Result<ExitCode> {

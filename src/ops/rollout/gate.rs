@@ -43,6 +43,9 @@ pub struct GateReport {
     pub measured: Option<Measured>,
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// The whole adoption report behind the checks (`rollout status --html`).
+    #[serde(skip)]
+    pub report: Option<AdoptionReport>,
 }
 
 impl GateReport {
@@ -93,6 +96,7 @@ pub async fn evaluate(
         });
     }
     let mut measured = None;
+    let mut full_report = None;
     let mut warnings = Vec::new();
     if gate.needs_metrics() {
         let label = platform.map_or("the platform", |p| p.label);
@@ -104,29 +108,31 @@ pub async fn evaluate(
                 until,
                 sla_hours: gate.max_unanswered_hours.unwrap_or(48.0),
                 population: Some(population.clone()),
-                top: 0,
+                top: 10,
             };
             Some(adoption::measure(platform.conn, platform.label, &options, progress).await?)
         } else {
             None
         };
         checks.extend(metric_checks(gate, report.as_ref(), label));
-        if let Some(r) = report {
+        if let Some(r) = &report {
             warnings = r.warnings.clone();
             measured = Some(Measured {
                 since: r.window.since,
                 until: r.window.until,
                 questions: r.questions,
                 unanswered: r.unanswered_questions.len(),
-                users: r.users,
+                users: r.users.clone(),
             });
         }
+        full_report = report;
     }
     Ok(GateReport {
         passed: checks.iter().all(|c| c.passed),
         checks,
         measured,
         warnings,
+        report: full_report,
     })
 }
 

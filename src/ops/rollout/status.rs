@@ -89,6 +89,7 @@ pub async fn status(
             checks: Vec::new(),
             measured: None,
             warnings: Vec::new(),
+            report: None,
         }),
         _ => None,
     };
