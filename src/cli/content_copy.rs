@@ -40,6 +40,9 @@ pub struct CopyArgs {
     /// Count what would be copied without writing anything
     #[arg(long)]
     pub dry_run: bool,
+    /// Records written at once to a server destination (one ordered lane per community)
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 /// Accepts a calendar date (midnight UTC) or an RFC 3339 timestamp.
@@ -75,6 +78,7 @@ pub async fn run(args: CopyArgs, ctx: &Context) -> Result<ExitCode> {
         placeholder: args.placeholder_user,
         state: args.state,
         dry_run: args.dry_run,
+        concurrency: args.concurrency.into(),
     };
     let report = content_copy::copy(&source, &dest, &options, &ctx.progress).await?;
     render::copy(&ctx.printer, &report)?;

@@ -120,6 +120,7 @@ impl EndpointKind {
                 ReadCommunities,
                 WriteCommunities,
                 ReadActivity,
+                ReadContent,
                 WriteContent,
             ],
         }

@@ -2,13 +2,13 @@
 //! replies (`m.thread` relations or rich replies) and reactions (`m.reaction`) from every
 //! room's timeline through the admin messages API.
 //!
-//! Timelines are read whole, oldest first, and filtered on `origin_server_ts`: imported
+//! Timelines are read oldest first and filtered on `origin_server_ts`: imported
 //! (back-dated) messages are ordered by arrival, not by timestamp, so stopping at the
-//! first old event would miss some. Remembering where a previous read stopped needs a
-//! state store (left for the rollout work).
+//! first old event would miss some. With an activity cache (profile `activity_cache`),
+//! only the events after the previous read are fetched ([`super::activity_cache`]).
 
-use super::client::{seg, As};
-use super::wire::{ClientEvent, MessagesAnswer};
+use super::activity_cache::ActivityCache;
+use super::wire::ClientEvent;
 use super::MatrixConnector;
 use crate::connectors::ReadActivity;
 use crate::core::activity::{ActivityEvent, ActivityKind, ActivitySet, UserActivity};
@@ -16,40 +16,16 @@ use crate::core::executor::run_bounded;
 use crate::core::progress::Progress;
 use crate::error::Result;
 use jiff::Timestamp;
-use reqwest::Method;
-use std::collections::HashMap;
-
-impl MatrixConnector {
-    /// Every event of a room's timeline, oldest first.
-    async fn timeline(&self, room_id: &str) -> Result<Vec<ClientEvent>> {
-        let path = format!("/_synapse/admin/v1/rooms/{}/messages", seg(room_id));
-        let mut out = Vec::new();
-        let mut from: Option<String> = None;
-        loop {
-            let mut q = vec![("dir", "f"), ("limit", "1000")];
-            if let Some(f) = &from {
-                q.push(("from", f.as_str()));
-            }
-            let page: MessagesAnswer = self
-                .client
-                .call(Method::GET, &path, &q, None, (As::Admin, None))
-                .await?;
-            let n = page.chunk.len();
-            out.extend(page.chunk);
-            match page.end {
-                Some(end) if n > 0 && from.as_deref() != Some(end.as_str()) => from = Some(end),
-                _ => return Ok(out),
-            }
-        }
-    }
-}
+use std::collections::{HashMap, HashSet};
 
 fn ts(ms: i64) -> Option<Timestamp> {
     Timestamp::from_millisecond(ms).ok()
 }
 
 /// The contribution an event is, if any.
-fn classify(ev: &ClientEvent) -> Option<(ActivityKind, String, Option<String>, Option<String>)> {
+pub(super) fn classify(
+    ev: &ClientEvent,
+) -> Option<(ActivityKind, String, Option<String>, Option<String>)> {
     if ev.state_key.is_some() {
         return None;
     }
@@ -124,38 +100,46 @@ impl ReadActivity for MatrixConnector {
             .map(|r| r.room_id)
             .filter(|id| Some(id) != registry_room.as_ref())
             .collect();
+        let cache = match &self.activity_cache {
+            Some(path) => Some(ActivityCache::open(path, &ctx.server)?),
+            None => None,
+        };
+        let since_ms = since.as_millisecond();
         let task = progress.task("reading Matrix timelines", Some(rooms.len() as u64));
-        let timelines = run_bounded(&rooms, self.concurrency, |_, room| {
-            let task = &task;
+        let read = run_bounded(&rooms, self.concurrency, |_, room| {
+            let (task, cache) = (&task, cache.as_ref());
             async move {
-                let t = self.timeline(room).await;
+                let r = self.room_contributions(room, since_ms, cache).await;
                 task.inc(1);
-                t
+                r
             }
         })
         .await;
         task.finish();
-        let since_ms = since.as_millisecond();
-        for (room, timeline) in rooms.iter().zip(timelines) {
-            for ev in timeline? {
-                if ev.origin_server_ts < since_ms || self.is_service_account(&ctx, &ev.sender) {
-                    continue;
-                }
-                let (Some((kind, post_id, thread_root, body)), Some(at)) =
-                    (classify(&ev), ts(ev.origin_server_ts))
-                else {
-                    continue;
-                };
-                set.events.push(ActivityEvent {
-                    user: Self::key_of(&reg, &ev.sender),
-                    community: community_of.get(room).cloned(),
-                    kind,
-                    at,
-                    post_id,
-                    thread_root,
-                    body,
-                });
+        let mut contributions = Vec::new();
+        for r in read {
+            contributions.extend(r?);
+        }
+        if let Some(cache) = &cache {
+            // Rooms deleted since an earlier read are not counted, as without a cache.
+            let listed: HashSet<&str> = rooms.iter().map(String::as_str).collect();
+            contributions = cache.since(since_ms)?;
+            contributions.retain(|c| listed.contains(c.room_id.as_str()));
+        }
+        for c in contributions {
+            let Some(at) = ts(c.ts) else { continue };
+            if self.is_service_account(&ctx, &c.sender) {
+                continue;
             }
+            set.events.push(ActivityEvent {
+                user: Self::key_of(&reg, &c.sender),
+                community: community_of.get(&c.room_id).cloned(),
+                kind: c.kind,
+                at,
+                post_id: c.post_id,
+                thread_root: c.thread_root,
+                body: c.body,
+            });
         }
         set.events.sort_by_key(|e| e.at);
         Ok(set)

@@ -79,6 +79,23 @@ impl Client {
         &self.label
     }
 
+    /// `http(s)://host[:port]`, for requests built outside [`Client::call`] (media).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn admin_token(&self) -> &SecretString {
+        &self.admin_token
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
     pub fn has_as_token(&self) -> bool {
         self.as_token.is_some()
     }

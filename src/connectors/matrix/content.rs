@@ -13,13 +13,17 @@
 //! | reaction    | `m.reaction` annotation by its user                                    |
 //! | attachment  | uploaded to the media repository as the post's author, then sent as    |
 //! |             | `m.image`/`m.file` right after the post (same thread), pointing to the |
-//! |             | post in `org.esnctl.attachment_of`                                     |
+//! |             | post in `org.esnctl.attachment_of`, with the bytes' SHA-256 in         |
+//! |             | `org.esnctl.sha256` (read back by [`super::content_read`])              |
 //!
 //! Transaction ids derive from the source record ids: a send retried after a lost answer
 //! gets the same event back (Synapse's transaction cache) instead of a duplicate. A post's
 //! ledger id is `"<event id> <room id>"` (no Matrix id holds a space) so reactions and
 //! attachments of a resumed run find its room. `edited_at` is not carried (Matrix edits
 //! are new events).
+//!
+//! A message's `body` is the post's Markdown source verbatim (`formatted_body` is the HTML
+//! made from it): reading it back gives the same bytes, so no separate copy is stored.
 
 use super::client::{seg, As};
 use super::localpart::{localpart, user_id};
@@ -34,6 +38,7 @@ use crate::core::progress::NoProgress;
 use crate::error::Result;
 use reqwest::Method;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use tokio::sync::Mutex;
@@ -234,9 +239,9 @@ impl MatrixConnector {
             return Ok(());
         }
         let path = format!("/_synapse/admin/v1/join/{}", seg(room));
-        let _: Value = self
+        let answer = self
             .client
-            .call(
+            .call_raw(
                 Method::POST,
                 &path,
                 &[],
@@ -244,8 +249,28 @@ impl MatrixConnector {
                 (As::Admin, None),
             )
             .await?;
+        if let Err(e) = answer {
+            // Synapse refuses to join someone already in the room (403): an earlier copy
+            // or a resumed one did. Anything else, or no membership to show, is an error.
+            if e.status != reqwest::StatusCode::FORBIDDEN || !self.is_joined(room, user).await? {
+                return Err(self.client.error_of(&path, e).into());
+            }
+        }
         self.content.joined.lock().await.insert(pair);
         Ok(())
+    }
+
+    async fn is_joined(&self, room: &str, user: &str) -> Result<bool> {
+        let path = format!(
+            "/_matrix/client/v3/rooms/{}/state/m.room.member/{}",
+            seg(room),
+            seg(user)
+        );
+        let member = self
+            .client
+            .call_raw(Method::GET, &path, &[], None, (As::Admin, None))
+            .await?;
+        Ok(member.is_ok_and(|m| m["membership"] == "join"))
     }
 
     async fn space_of(&self, community: &str, ids: &dyn IdLookup) -> Result<Option<String>> {
@@ -426,6 +451,8 @@ impl MatrixConnector {
             .call(Method::GET, &path, &[], None, (As::Admin, None))
             .await?;
         let author = post["sender"].as_str().unwrap_or_default().to_string();
+        // What is uploaded, stated on the event, so a reader needs no download to know it.
+        let (sha256, size) = (hex::encode(Sha256::digest(&data)), data.len());
         let ts = jiff::Timestamp::from_millisecond(post["origin_server_ts"].as_i64().unwrap_or(0))
             .unwrap_or_else(|_| jiff::Timestamp::now());
         let uri = self
@@ -442,8 +469,9 @@ impl MatrixConnector {
             "body": a.name,
             "filename": a.name,
             "url": uri,
-            "info": {"mimetype": a.media_type, "size": a.size},
-            "org.esnctl.attachment_of": event,
+            "info": {"mimetype": a.media_type, "size": size},
+            super::content_map::ATTACHMENT_OF: event,
+            super::content_map::SHA256: sha256,
         });
         let rel = &post["content"]["m.relates_to"];
         if rel["rel_type"] == "m.thread" {

@@ -6,7 +6,8 @@
 //! - Communities: spaces with a canonical alias `#<key>:SERVER` ([`communities`]).
 //! - Activity: admin users list and room timelines ([`activity`]).
 //! - Content write: messages sent as their authors through the application service
-//!   ([`content`]).
+//!   ([`content`]); content read: rooms of community spaces back to posts, threads,
+//!   reactions and attachments ([`content_read`]).
 //!
 //! Secrets: the admin token from the profile (`token_env` / `token_file`) or
 //! `ESNCTL_MATRIX_TOKEN`; the application-service token (acting as users) from the
@@ -15,12 +16,17 @@
 //! ids have no server part).
 
 mod activity;
+mod activity_cache;
 mod client;
 mod communities;
 mod content;
+mod content_map;
+mod content_read;
 pub mod localpart;
 mod markup;
+mod media;
 mod registry;
+mod timeline;
 mod users;
 mod wire;
 
@@ -48,6 +54,9 @@ struct Settings {
     as_token_env: Option<String>,
     #[serde(default)]
     as_token_file: Option<String>,
+    /// SQLite file where activity reads remember where they stopped.
+    #[serde(default)]
+    activity_cache: Option<std::path::PathBuf>,
 }
 
 /// Facts learnt from the server on first use.
@@ -68,6 +77,7 @@ pub struct MatrixConnector {
     /// The account registry, once read; kept up to date by writes.
     registry: Mutex<Option<Registry>>,
     content: content::ContentCache,
+    activity_cache: Option<std::path::PathBuf>,
 }
 
 impl MatrixConnector {
@@ -94,6 +104,7 @@ impl MatrixConnector {
             ctx: OnceCell::new(),
             registry: Mutex::new(None),
             content: Default::default(),
+            activity_cache: settings.activity_cache,
         })
     }
 
@@ -251,6 +262,9 @@ impl Connector for MatrixConnector {
         Some(self)
     }
     fn as_write_content(&self) -> Option<&dyn WriteContent> {
+        Some(self)
+    }
+    fn as_read_content(&self) -> Option<&dyn crate::connectors::ReadContent> {
         Some(self)
     }
 }

@@ -94,15 +94,6 @@ pub struct RoomIdAnswer {
     pub room_id: String,
 }
 
-/// `GET /_synapse/admin/v1/rooms/{room_id}/messages`.
-#[derive(Debug, Deserialize)]
-pub struct MessagesAnswer {
-    #[serde(default)]
-    pub chunk: Vec<ClientEvent>,
-    #[serde(default)]
-    pub end: Option<String>,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct ClientEvent {
     pub event_id: String,
@@ -123,4 +114,32 @@ pub fn token_text(v: &Option<Value>) -> Option<String> {
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// An event as the content reader needs it: [`ClientEvent`] plus `unsigned`, which holds
+/// the bundled relations (`m.relations.m.replace`: the latest edit).
+#[derive(Debug, Clone, Deserialize)]
+pub struct TimelineEvent {
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub sender: String,
+    pub origin_server_ts: i64,
+    #[serde(default)]
+    pub content: Value,
+    #[serde(default)]
+    pub state_key: Option<String>,
+    #[serde(default)]
+    pub unsigned: Value,
+}
+
+/// One page of `GET /_synapse/admin/v1/rooms/{room_id}/messages`, whatever the event shape.
+#[derive(Debug, Deserialize)]
+#[serde(bound = "T: serde::de::DeserializeOwned")]
+pub struct Page<T> {
+    #[serde(default = "Vec::new")]
+    pub chunk: Vec<T>,
+    /// Absent once the end of the timeline is reached.
+    #[serde(default)]
+    pub end: Option<String>,
 }

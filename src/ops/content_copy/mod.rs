@@ -1,27 +1,41 @@
 //! `content copy`: stream every record from any content reader to any content writer,
 //! with filters, a user map, and a ledger that makes the copy resumable.
+//!
+//! Records go through in phases, in the reader's order: users, communities, memberships,
+//! posts, reactions, attachments; a phase starts when the previous one is written. A
+//! writer that stores each record at once (a server: [`Durability::PerRecord`]) gets
+//! `--concurrency` lanes ([`lanes`]): one ordered lane per community for memberships and
+//! posts (a reply is written after its thread's root, which is in the same community),
+//! per post for reactions and attachments, per user for users, and a single lane for
+//! communities (a parent before its children). Other writers (files) get the records one
+//! at a time, in order. Either way a record is in the ledger only once the destination
+//! accepted it.
 
+mod lanes;
 mod report;
+mod sink;
+mod spill;
 mod user_map;
 
 pub use report::write_report_files;
 
 pub use user_map::UnmappedPolicy;
 
-use crate::connectors::{
-    self, Connector, Durability, IdLookup, Located, NoIds, OpenOptions, Record, RecordKind,
-    WriteContent, WriteOutcome,
-};
+use crate::connectors::{self, Connector, Durability, Located, OpenOptions, Record, RecordKind};
 use crate::core::endpoint::{Capability, Endpoint};
 use crate::core::ledger::Ledger;
 use crate::core::model::{Community, User};
-use crate::core::progress::Progress;
+use crate::core::progress::{Progress, ProgressTask};
 use crate::error::{Error, Kind, Result};
+use futures::stream::BoxStream;
 use futures::StreamExt;
 use jiff::Timestamp;
+use lanes::Lanes;
 use serde::Serialize;
-use std::collections::HashSet;
+use sink::Sink;
+use std::collections::{HashSet, VecDeque};
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use user_map::{Target, UserMapper};
 
 #[derive(Debug, Clone)]
@@ -37,6 +51,9 @@ pub struct CopyOptions {
     /// The ledger file; default beside the destination.
     pub state: Option<PathBuf>,
     pub dry_run: bool,
+    /// Records written at once to a destination that stores each at once (a server);
+    /// also the connectors' requests in flight.
+    pub concurrency: usize,
 }
 
 /// Counts per the contract (`skipped` = copied by an earlier run, per the ledger).
@@ -107,7 +124,9 @@ pub async fn copy(
     } else {
         UnmappedPolicy::Create
     });
-    let open = OpenOptions::default();
+    let open = OpenOptions {
+        concurrency: options.concurrency.max(1),
+    };
     let src = connectors::open_with(source, &open).await?;
     let dst = connectors::open_with(dest, &open).await?;
     let dest_users = destination_users(dst.as_ref(), progress).await?;
@@ -127,41 +146,53 @@ pub async fn copy(
         )?)
     };
     let writer = dst.as_write_content().expect("capability checked");
+    let reader = src.as_read_content().expect("capability checked");
+    let resuming = match &ledger {
+        Some(l) => !l.is_empty()?,
+        None => false,
+    };
+    let report = CopyReport {
+        source: source.label.clone(),
+        destination: dest.label.clone(),
+        dry_run: options.dry_run,
+        state_file: ledger.as_ref().map(|l| l.path().display().to_string()),
+        ..Default::default()
+    };
+    let sink = Sink::new(
+        ledger.as_ref(),
+        resuming,
+        options.dry_run,
+        writer,
+        reader,
+        report,
+    );
+    let parallel = writer.durability() == Durability::PerRecord && !options.dry_run;
     let mut run = Run {
         options,
         mapper,
-        ledger: ledger.as_ref(),
-        resuming: match &ledger {
-            Some(l) => !l.is_empty()?,
-            None => false,
-        },
-        writer,
-        source: src.as_ref(),
-        report: CopyReport {
-            source: source.label.clone(),
-            destination: dest.label.clone(),
-            dry_run: options.dry_run,
-            state_file: ledger.as_ref().map(|l| l.path().display().to_string()),
-            ..Default::default()
+        sink: &sink,
+        workers: if parallel {
+            options.concurrency.max(1)
+        } else {
+            1
         },
         kept_communities: HashSet::new(),
-        copied_posts: HashSet::new(),
-        posts_left_out: false,
         placeholder_written: false,
     };
     if let (Some(l), Durability::AtFinish, false) =
-        (run.ledger, writer.durability(), options.dry_run)
+        (ledger.as_ref(), writer.durability(), options.dry_run)
     {
         l.begin()?;
     }
     run.stream(progress).await?;
     if !options.dry_run {
         writer.finish().await?;
-        if let (Some(l), Durability::AtFinish) = (run.ledger, writer.durability()) {
+        if let (Some(l), Durability::AtFinish) = (ledger.as_ref(), writer.durability()) {
             l.commit()?;
         }
     }
-    Ok(run.report)
+    drop(run);
+    Ok(sink.into_report())
 }
 
 /// The destination's users, so that people who already have an account there keep it.
@@ -222,158 +253,167 @@ pub fn default_state_path(dest: &Endpoint) -> PathBuf {
 struct Run<'a> {
     options: &'a CopyOptions,
     mapper: UserMapper,
-    ledger: Option<&'a Ledger>,
-    /// The ledger had records when the run started: every record must be looked up.
-    resuming: bool,
-    writer: &'a dyn WriteContent,
-    source: &'a dyn Connector,
-    report: CopyReport,
+    sink: &'a Sink<'a>,
+    /// Lanes written at once (1: records written in order, one at a time).
+    workers: usize,
     kept_communities: HashSet<String>,
-    /// Posts copied in a dry run (a real run asks the ledger).
-    copied_posts: HashSet<String>,
-    /// Some post was left out: replies, reactions and attachments must check their post.
-    posts_left_out: bool,
     placeholder_written: bool,
+}
+
+/// Records still to come: the metadata read ahead, then the reader's stream.
+struct Source<'s> {
+    metadata: VecDeque<Located<Record>>,
+    records: BoxStream<'s, Result<Located<Record>>>,
+}
+
+impl Source<'_> {
+    async fn next(&mut self) -> Result<Option<Located<Record>>> {
+        if let Some(item) = self.metadata.pop_front() {
+            return Ok(Some(item));
+        }
+        self.records.next().await.transpose()
+    }
+}
+
+/// The record kinds, in the order they are written; each phase is written completely
+/// before the next one starts (a reaction needs its post's id on the destination).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Users,
+    Communities,
+    Memberships,
+    Posts,
+    Reactions,
+    Attachments,
+}
+
+impl Phase {
+    fn of(record: &Record) -> Phase {
+        match record {
+            Record::User(_) => Phase::Users,
+            Record::Community(_) => Phase::Communities,
+            Record::Membership(_) => Phase::Memberships,
+            Record::Post(_) => Phase::Posts,
+            Record::Reaction(_) => Phase::Reactions,
+            Record::Attachment(_) => Phase::Attachments,
+        }
+    }
+}
+
+/// The lane a record is written in: records of one lane are written in order.
+fn lane_key(record: &Record) -> String {
+    match record {
+        Record::User(u) => u.key.to_lowercase(),
+        Record::Community(_) => String::new(),
+        Record::Membership(m) => m.community.to_lowercase(),
+        Record::Post(p) => p.community.to_lowercase(),
+        Record::Reaction(r) => r.post.clone(),
+        Record::Attachment(a) => a.post.clone(),
+    }
 }
 
 impl Run<'_> {
     async fn stream(&mut self, progress: &dyn Progress) -> Result<()> {
-        let reader = self.source.as_read_content().expect("capability checked");
-        let mut records = reader.read_content()?;
+        let mut records = self.sink.source.read_content()?;
         let task = progress.task("copying", None);
         // Source metadata is read and checked in full before the first write, so a broken
         // users or channels file never leaves a half-copied destination.
-        let mut metadata = Vec::new();
-        let mut rest = None;
+        let mut metadata = VecDeque::new();
         while let Some(item) = records.next().await {
             let item = item?;
-            if matches!(
+            let is_metadata = matches!(
                 item.record,
                 Record::User(_) | Record::Community(_) | Record::Membership(_)
-            ) {
-                metadata.push(item);
-            } else {
-                rest = Some(item);
+            );
+            metadata.push_back(item);
+            if !is_metadata {
                 break;
             }
         }
-        for item in metadata.into_iter().chain(rest) {
-            self.one(item).await?;
-            task.inc(1);
-        }
-        while let Some(item) = records.next().await {
-            self.one(item?).await?;
-            task.inc(1);
+        let mut source = Source { metadata, records };
+        if self.workers == 1 {
+            while let Some(item) = source.next().await? {
+                if let Some(item) = self.prepare(item) {
+                    self.sink.apply(item).await?;
+                }
+                task.inc(1);
+            }
+        } else {
+            self.stream_in_lanes(&mut source, &*task).await?;
         }
         task.finish();
         Ok(())
     }
 
-    async fn one(&mut self, item: Located<Record>) -> Result<()> {
-        let Located { origin, record } = item;
-        let Some(record) = self.transform(record, &origin) else {
-            return Ok(());
-        };
-        let (kind, id) = record.ledger_key();
-        if self.resuming {
-            if let Some(l) = self.ledger {
-                if l.lookup(kind, &id)?.is_some() {
-                    self.report.summary.skipped += 1;
-                    return Ok(());
-                }
-            }
-        }
-        let bytes = match &record {
-            Record::Attachment(a) => match self
-                .source
-                .as_read_content()
-                .expect("checked")
-                .open_attachment(a)?
-            {
-                Some(b) => Some(b),
-                None => {
-                    self.leave_out(
-                        kind,
-                        &id,
-                        &origin,
-                        format!("file \"{}\" is not in the source export", a.name),
-                    );
-                    return Ok(());
-                }
-            },
-            _ => None,
-        };
-        if self.options.dry_run {
-            if let Record::Post(p) = &record {
-                self.copied_posts.insert(p.id.clone());
-            }
-            self.count(&record);
-            return Ok(());
-        }
-        let ids: &dyn IdLookup = match self.ledger {
-            Some(l) => l,
-            None => &NoIds,
-        };
-        match self.writer.write(&record, bytes, ids).await? {
-            WriteOutcome::Written(target) => {
-                if let Some(l) = self.ledger {
-                    l.record(kind, &id, &target)?;
-                }
-                self.count(&record);
-            }
-            WriteOutcome::Unsupported(reason) => self.leave_out(kind, &id, &origin, reason),
-            WriteOutcome::Failed(reason) => {
-                self.report.summary.failed += 1;
-                if self.report.failures.len() < MAX_LISTED {
-                    self.report.failures.push(Omission {
-                        kind: kind.as_str(),
-                        id,
-                        origin,
-                        reason,
-                    });
-                }
-            }
+    /// One phase at a time: this task reads, filters and queues the phase's records while
+    /// the lanes write them.
+    async fn stream_in_lanes(
+        &mut self,
+        source: &mut Source<'_>,
+        task: &dyn ProgressTask,
+    ) -> Result<()> {
+        let sink = self.sink;
+        let mut next = source.next().await?;
+        while let Some(first) = next.take() {
+            let phase = Phase::of(&first.record);
+            let workers = if phase == Phase::Communities {
+                1 // a parent community must exist before its children link to it
+            } else {
+                self.workers
+            };
+            let lanes = Lanes::new(workers);
+            let feed = async {
+                let fed = self.feed(first, phase, source, &lanes, task).await;
+                lanes.close();
+                fed
+            };
+            let work = lanes.work(|item| async move {
+                let r = sink.apply(item).await;
+                task.inc(1);
+                r
+            });
+            let (fed, worked) = futures::join!(feed, work);
+            worked?;
+            next = fed?;
         }
         Ok(())
     }
 
-    fn count(&mut self, record: &Record) {
-        let communities = &mut self.report.communities;
-        match record {
-            Record::Membership(m) => {
-                communities
-                    .entry(m.community.clone())
-                    .or_default()
-                    .memberships += 1
+    /// Queues the records of `phase`; answers the first record of the next phase.
+    async fn feed(
+        &mut self,
+        first: Located<Record>,
+        phase: Phase,
+        source: &mut Source<'_>,
+        lanes: &Lanes,
+        task: &dyn ProgressTask,
+    ) -> Result<Option<Located<Record>>> {
+        let mut item = Some(first);
+        while let Some(it) = item.take() {
+            if Phase::of(&it.record) != phase {
+                return Ok(Some(it));
             }
-            Record::Post(p) if p.is_reply() => {
-                communities.entry(p.community.clone()).or_default().replies += 1
+            match self.prepare(it) {
+                Some(ready) => {
+                    if !lanes.push(lane_key(&ready.record), ready).await? {
+                        return Ok(None); // a write failed: the lanes report it
+                    }
+                }
+                None => task.inc(1),
             }
-            Record::Post(p) => communities.entry(p.community.clone()).or_default().posts += 1,
-            _ => {}
+            item = source.next().await?;
         }
-        let s = &mut self.report.summary;
-        match record {
-            Record::User(_) => s.users += 1,
-            Record::Community(_) => s.communities += 1,
-            Record::Membership(_) => s.memberships += 1,
-            Record::Post(p) if p.is_reply() => s.replies += 1,
-            Record::Post(_) => s.posts += 1,
-            Record::Reaction(_) => s.reactions += 1,
-            Record::Attachment(_) => s.attachments += 1,
-        }
+        Ok(None)
     }
 
-    fn leave_out(&mut self, kind: RecordKind, id: &str, origin: &str, reason: String) {
-        self.report.summary.left_out += 1;
-        if self.report.left_out.len() < MAX_LISTED {
-            self.report.left_out.push(Omission {
-                kind: kind.as_str(),
-                id: id.to_string(),
-                origin: origin.to_string(),
-                reason,
-            });
-        }
+    fn prepare(&mut self, item: Located<Record>) -> Option<Located<Record>> {
+        let Located { origin, record } = item;
+        let record = self.transform(record, &origin)?;
+        Some(Located { origin, record })
+    }
+
+    fn posts_left_out(&self) {
+        self.sink.posts_left_out.store(true, Ordering::Relaxed);
     }
 
     fn wanted_community(&self, c: &Community) -> bool {
@@ -381,19 +421,6 @@ impl Run<'_> {
             || self.options.communities.iter().any(|w| {
                 w.eq_ignore_ascii_case(&c.key) || w.to_lowercase() == c.name.to_lowercase()
             })
-    }
-
-    /// Was this post copied (now or by an earlier run)?
-    fn post_copied(&self, id: &str) -> Result<bool> {
-        if self.copied_posts.contains(id) {
-            return Ok(true);
-        }
-        match self.ledger {
-            Some(l) if !self.options.dry_run || self.resuming => {
-                Ok(l.lookup(RecordKind::Post, id)?.is_some())
-            }
-            _ => Ok(false),
-        }
     }
 
     /// Applies filters and the user map; `None` leaves the record out.
@@ -441,31 +468,22 @@ impl Run<'_> {
             }
             Record::Post(mut p) => {
                 if !self.kept_communities.contains(&p.community.to_lowercase()) {
-                    self.posts_left_out = true;
+                    self.posts_left_out();
                     return None;
                 }
                 let in_window = self.options.since.is_none_or(|s| p.created_at >= s)
                     && self.options.until.is_none_or(|u| p.created_at < u);
                 if !in_window {
-                    self.posts_left_out = true;
+                    self.posts_left_out();
                     return None;
                 }
                 let Some(author) = self.mapper.target_of(&p.author, placeholder) else {
-                    self.posts_left_out = true;
+                    self.posts_left_out();
                     let why = format!("author \"{}\" is not mapped (--unmapped skip)", p.author);
-                    self.leave_out(RecordKind::Post, &p.id, origin, why);
+                    self.sink.leave_out(RecordKind::Post, &p.id, origin, why);
                     return None;
                 };
-                if let Some(root) = &p.thread_root {
-                    if (self.posts_left_out || self.resuming)
-                        && !self.post_copied(root).unwrap_or(false)
-                    {
-                        self.posts_left_out = true;
-                        let why = format!("its thread's first post \"{root}\" was not copied");
-                        self.leave_out(RecordKind::Post, &p.id, origin, why);
-                        return None;
-                    }
-                }
+                // Whether its thread's root was copied is checked when it is written.
                 p.author = author;
                 p.mentions = p
                     .mentions
@@ -475,22 +493,10 @@ impl Run<'_> {
                 Some(Record::Post(p))
             }
             Record::Reaction(mut r) => {
-                if (self.posts_left_out || self.resuming)
-                    && !self.post_copied(&r.post).unwrap_or(false)
-                {
-                    return None;
-                }
                 r.user = self.mapper.target_of(&r.user, placeholder)?;
                 Some(Record::Reaction(r))
             }
-            Record::Attachment(a) => {
-                if (self.posts_left_out || self.resuming)
-                    && !self.post_copied(&a.post).unwrap_or(false)
-                {
-                    return None;
-                }
-                Some(Record::Attachment(a))
-            }
+            Record::Attachment(a) => Some(Record::Attachment(a)),
         }
     }
 }

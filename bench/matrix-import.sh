@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Benchmark (issue 5): import messages from a bundle into a real Synapse through the
+# application service, as esnctl does it (one ordered lane per room, --concurrency lanes
+# at once) and, in the same run against the same server, as a single sequential sender
+# (esnctl --concurrency 1: one request at a time, same code path, same message shapes).
+#
+#   bench/matrix-import.sh [PER_ROOM] [BASELINE_PER_ROOM]    default: 1000 100
+#   CONCURRENCY=8 (esnctl's lanes)
+#
+# 20 rooms: PER_ROOM x 20 messages for esnctl (20,000 by default), BASELINE_PER_ROOM x 20
+# for the sequential baseline (smaller, as it is the slow one; both rates are steady-state
+# per-message rates). 50 users, 10 members per room, every fifth message a thread reply.
+# Users, spaces, rooms and memberships are created before the timed runs (untimed); each
+# timed run still checks its users, communities and authors' memberships (the same
+# overhead for both). Synapse is a fresh `scripts/synapse.sh` instance `bench-matrix`,
+# whose rc_* limits are all raised (10,000/s, burst 100,000) and whose application service
+# is not rate-limited, so limits are not what is measured.
+#
+# Reports messages/s, esnctl's CPU (user+sys from /usr/bin/time) and Synapse's CPU (from
+# /proc/PID/stat), each as a share of one core over the run's wall time. Targets: esnctl
+# >= 3x the sequential baseline; esnctl under 10% of one core (Synapse is the bottleneck).
+# Uses a release build (built here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+per_room=${1:-1000}
+base_per_room=${2:-100}
+conc=${CONCURRENCY:-8}
+instance=bench-matrix
+work=target/bench/matrix-import
+rm -rf "$work"
+mkdir -p "$work"
+command -v /usr/bin/time >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q time >/dev/null
+
+cargo build --release --quiet
+bin=target/release/esnctl
+
+scripts/synapse.sh stop "$instance" >/dev/null 2>&1 || true
+env=$(scripts/synapse.sh start "$instance")
+trap 'scripts/synapse.sh stop "$instance" >/dev/null 2>&1 || true' EXIT
+val() { sed -n "s/^$1=//p" <<<"$env"; }
+url=$(val MATRIX_URL)
+pid=$(val MATRIX_PID)
+ESNCTL_MATRIX_TOKEN=$(val MATRIX_ADMIN_TOKEN)
+ESNCTL_MATRIX_AS_TOKEN=$(val MATRIX_AS_TOKEN)
+export ESNCTL_MATRIX_TOKEN ESNCTL_MATRIX_AS_TOKEN
+dest="matrix+$url"
+
+gen() { python3 bench/gen-matrix-bundle.py "$work/$1" --prefix "$2" "${@:3}" >/dev/null; }
+gen setup-seq seq --no-posts
+gen setup-par par --no-posts
+gen posts-seq seq --messages-per-room "$base_per_room"
+gen posts-par par --messages-per-room "$per_room"
+
+for p in seq par; do
+  "$bin" -q --no-progress content copy --from "bundle:$work/setup-$p" --to "$dest" \
+    --state "$work/setup-$p.db" --yes -o json >"$work/setup-$p.json"
+done
+
+ticks=$(getconf CLK_TCK)
+synapse_cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+
+printf '%-28s %9s %9s %9s %14s %15s\n' run messages "wall s" "msgs/s" "esnctl CPU" "Synapse CPU"
+run() { # LABEL PREFIX CONCURRENCY
+  local label=$1 p=$2 c=$3 s0 s1 wall user sys
+  s0=$(synapse_cpu)
+  /usr/bin/time -f '%e %U %S' -o "$work/time-$p.txt" \
+    "$bin" --no-progress -v content copy --from "bundle:$work/posts-$p" --to "$dest" \
+    --state "$work/$p.db" --concurrency "$c" --yes -o json >"$work/report-$p.json" 2>"$work/log-$p.txt"
+  s1=$(synapse_cpu)
+  read -r wall user sys <"$work/time-$p.txt"
+  python3 - "$label" "$work/report-$p.json" "$wall" "$user" "$sys" "$s0" "$s1" "$ticks" <<'PY'
+import json, sys
+label, report, wall, user, sys_, s0, s1, ticks = sys.argv[1:]
+s = json.load(open(report))["summary"]
+if s["failed"]:
+    sys.exit(f"{label}: {s['failed']} record(s) failed")
+n = s["posts"] + s["replies"]
+wall = float(wall)
+esn = (float(user) + float(sys_)) / wall * 100
+syn = (int(s1) - int(s0)) / int(ticks) / wall * 100
+print(f"{label:<28} {n:>9} {wall:>9.1f} {n / wall:>9.1f} {esn:>12.1f} % {syn:>13.0f} %")
+with open(report + ".rate", "w") as f:
+    f.write(str(n / wall))
+PY
+  grep -o 'get=[0-9]* post=[0-9]* put=[0-9]*' "$work/log-$p.txt" | head -1 | sed 's/^/    requests: /' || true
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+run "sequential (--concurrency 1)" seq 1
+run "esnctl (--concurrency $conc)" par "$conc"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 -c "
+a = float(open('$work/report-seq.json.rate').read()); b = float(open('$work/report-par.json.rate').read())
+print(f'speed-up: {b / a:.2f}x the sequential sender')"
