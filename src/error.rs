@@ -71,7 +71,7 @@ impl Error {
             Some(f) => format!("{file}:{line}: field \"{f}\": {what}"),
             None => format!("{file}:{line}: {what}"),
         };
-        Self::new(Kind::InvalidData, msg)
+        Self::new(Kind::InvalidData, one_line(msg))
     }
 
     pub fn runtime(message: impl Into<String>) -> Self {
@@ -104,6 +104,22 @@ pub fn exit_code_of(err: &anyhow::Error) -> ExitCode {
         .unwrap_or(ExitCode::Failure)
 }
 
+/// A located bad-input message quotes the input (a field name, a value), which may hold
+/// a line break or another control character (a JSON key `"a\nb"`): escaped, the message
+/// stays the one line the contract promises.
+fn one_line(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| match c {
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 pub type Result<T, E = anyhow::Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
@@ -119,6 +135,17 @@ mod tests {
         assert_eq!(exit_code_of(&err), ExitCode::InvalidData);
         let io = anyhow::anyhow!("disk full");
         assert_eq!(exit_code_of(&io), ExitCode::Failure);
+    }
+
+    #[test]
+    fn bad_input_quoted_in_a_message_keeps_it_one_line() {
+        // Found by fuzzing (bundle_jsonl): a JSON key with an escaped line break.
+        let e = Error::invalid_at("m.jsonl", 1, Some("a\nb"), "unknown field `a\nb`\t");
+        assert_eq!(
+            e.to_string(),
+            "m.jsonl:1: field \"a\\nb\": unknown field `a\\nb`\\t"
+        );
+        assert_eq!(Error::runtime("a\nb").to_string(), "a\nb");
     }
 
     #[test]

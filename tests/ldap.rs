@@ -420,9 +420,18 @@ fn wrong_base_dn_or_no_people_stops_before_any_deactivation() {
     let before = std::fs::read(b.join("users.jsonl")).unwrap();
 
     let ldap = s.get("LDAP_URL");
-    for (from, needle) in [
-        (format!("{ldap}/ou=nowhere,{}", s.base()), "no such base DN"),
-        (format!("{ldap}/ou=groups,{}", s.base()), "no people found"),
+    // A base that does not exist is a failure (1); one that holds nobody is refused (4).
+    for (from, needle, want) in [
+        (
+            format!("{ldap}/ou=nowhere,{}", s.base()),
+            "no such base DN",
+            1,
+        ),
+        (
+            format!("{ldap}/ou=groups,{}", s.base()),
+            "no people found",
+            4,
+        ),
     ] {
         let out = run(
             dir.path(),
@@ -438,7 +447,7 @@ fn wrong_base_dn_or_no_people_stops_before_any_deactivation() {
                 "100%",
             ],
         );
-        assert_eq!(code(&out), 1, "{from}: {}", stderr(&out));
+        assert_eq!(code(&out), want, "{from}: {}", stderr(&out));
         let err = stderr(&out);
         assert_eq!(err.trim().lines().count(), 1, "{err}");
         assert!(err.contains(needle), "{err}");

@@ -25,6 +25,7 @@ pub mod directory;
 pub mod export_archive;
 pub mod ldap;
 pub mod ldif;
+pub mod line_limit;
 pub mod matrix;
 pub mod mattermost;
 pub mod rocketchat;
@@ -178,6 +179,13 @@ pub enum Record {
 /// order within each community), reactions, attachments.
 pub trait ReadContent: Send + Sync {
     fn read_content(&self) -> Result<BoxStream<'_, Result<Located<Record>>>>;
+
+    /// The records as they are, without the up-front check a reader may run so that a
+    /// copy fails before writing anything: for `content validate`, which reports every
+    /// problem rather than the first.
+    fn read_content_unchecked(&self) -> Result<BoxStream<'_, Result<Located<Record>>>> {
+        self.read_content()
+    }
 
     /// The bytes of an attachment, or `None` when the source does not have them.
     fn open_attachment(&self, attachment: &Attachment) -> Result<Option<Box<dyn Read + Send>>>;

@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS copied (
 pub struct Ledger {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// This open created the file: a run that then fails before committing anything
+    /// removes it again (see `Drop`), so bad input leaves nothing beside the destination.
+    created: bool,
     /// When this run started: every record it copies is stamped with it (formatting a
     /// clock reading per record costs more than the insert).
     run_started: String,
@@ -31,8 +34,10 @@ pub struct Ledger {
 impl Ledger {
     /// Opens (or creates, readable by its owner only) the ledger of a copy from `source`
     /// to `destination`. A ledger made for another pair is refused: its ids would be wrong.
+    /// One that recorded nothing yet is taken over (a run that failed on bad input must
+    /// not block the corrected command).
     pub fn open(path: &Path, source: &str, destination: &str) -> Result<Ledger> {
-        create_private(path)?;
+        let created = create_private(path)?;
         let conn = Connection::open(path)
             .with_context(|| format!("cannot open state file {}", path.display()))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
@@ -45,6 +50,9 @@ impl Ledger {
             match have {
                 None => {
                     conn.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", [key, want])?;
+                }
+                Some(have) if have != want && !has_records(&conn)? => {
+                    conn.execute("UPDATE meta SET value = ?2 WHERE key = ?1", [key, want])?;
                 }
                 Some(have) if have != want => {
                     return Err(Error::usage(format!(
@@ -60,6 +68,7 @@ impl Ledger {
         Ok(Ledger {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
+            created,
             run_started: jiff::Timestamp::now().to_string(),
         })
     }
@@ -122,20 +131,54 @@ impl IdLookup for Ledger {
     }
 }
 
+impl Drop for Ledger {
+    /// A transaction still open here belongs to a run that failed: it is rolled back (as
+    /// closing would), and a file this run created that holds no record is removed.
+    fn drop(&mut self) {
+        let conn = self.conn.get_mut().unwrap_or_else(|p| p.into_inner());
+        if conn.is_autocommit() {
+            return;
+        }
+        let _ = conn.execute_batch("ROLLBACK");
+        if !self.created || has_records(conn).unwrap_or(true) {
+            return;
+        }
+        // Close before removing, so SQLite does not write its WAL back afterwards.
+        if let Ok(memory) = Connection::open_in_memory() {
+            drop(std::mem::replace(conn, memory));
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = self.path.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+}
+
+fn has_records(conn: &Connection) -> Result<bool> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM copied", [], |r| r.get(0))?;
+    Ok(n > 0)
+}
+
 /// Creates the file with mode 0600 if it does not exist: it names people and records.
-fn create_private(path: &Path) -> Result<()> {
+/// True when this call created it.
+fn create_private(path: &Path) -> Result<bool> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(false);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .with_context(|| format!("cannot create state file {}", path.display()))?;
-    Ok(())
+    match options.open(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => {
+            Err(anyhow::Error::new(e)
+                .context(format!("cannot create state file {}", path.display())))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -180,5 +223,30 @@ mod tests {
         drop(ledger);
         let ledger = Ledger::open(&path, "a", "b").unwrap();
         assert!(ledger.is_empty().unwrap());
+    }
+
+    #[test]
+    fn a_failed_first_run_leaves_no_file_and_an_empty_ledger_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let ledger = Ledger::open(&path, "bundle:wrong", "bundle:out").unwrap();
+        ledger.begin().unwrap();
+        ledger.record(RecordKind::User, "u1", "u1").unwrap();
+        drop(ledger);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+
+        // Kept when it existed before (it may hold what an earlier run committed).
+        let ledger = Ledger::open(&path, "bundle:wrong", "bundle:out").unwrap();
+        drop(ledger);
+        let ledger = Ledger::open(&path, "bundle:wrong", "bundle:out").unwrap();
+        ledger.begin().unwrap();
+        drop(ledger);
+        assert!(path.exists());
+        // Nothing recorded: another source may take it over.
+        let ledger = Ledger::open(&path, "bundle:right", "bundle:out").unwrap();
+        ledger.record(RecordKind::User, "u1", "u1").unwrap();
+        drop(ledger);
+        assert!(Ledger::open(&path, "bundle:wrong", "bundle:out").is_err());
     }
 }

@@ -98,10 +98,25 @@ pub async fn plan(
     let (source_sets, actual) =
         futures::future::try_join(futures::future::try_join_all(reads), dest_read).await?;
 
+    let dest_active = actual.users.iter().filter(|u| u.active).count();
+    // A source with nobody in it is a broken source (wrong file, folder or filter), never
+    // "everyone left": refused whatever --max-deactivations says.
+    if let Some(empty) = source_sets.iter().find(|s| s.set.users.is_empty()) {
+        if dest_active > 0 {
+            return Err(Error::new(
+                Kind::SafetyLimit,
+                format!(
+                    "{} has no users; refusing to deactivate {dest_active} of {dest_active} \
+                     active users of {} (nothing was changed): check the source",
+                    empty.label, dest.label
+                ),
+            )
+            .into());
+        }
+    }
     let merged = merge_sources(source_sets);
     let writer = dest_conn.as_write_users().expect("capability checked");
     let stored = writer.stored_fields();
-    let dest_active = actual.users.iter().filter(|u| u.active).count();
     // Both sides move into the plan: only changed records stay in memory.
     let mut plan = diff_users_owned(merged.users, &merged.held, actual.users, &|f| {
         stored.stores(f)

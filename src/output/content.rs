@@ -17,10 +17,12 @@ pub fn validation(printer: &Printer, report: &ValidationReport) -> io::Result<()
         ),
         Format::Table => {
             for p in &report.problems {
-                printer.line(&format!(
-                    "{}: field \"{}\": {}",
-                    p.origin, p.field, p.message
-                ))?;
+                // A line that is unreadable as a whole has no field to name.
+                let field = match p.field.as_str() {
+                    "" => String::new(),
+                    f => format!("field \"{f}\": "),
+                };
+                printer.line(&format!("{}: {field}{}", p.origin, p.message))?;
             }
             let c = &report.counts;
             let shown = report.problems.len();

@@ -70,7 +70,7 @@ impl Printer {
             .set_content_arrangement(ContentArrangement::Disabled)
             .set_header(headers.iter().map(|h| h.to_uppercase()));
         for row in rows {
-            table.add_row(row);
+            table.add_row(row.into_iter().map(shorten_cell));
         }
         // Flush left with two spaces between columns, like kubectl.
         for column in table.column_iter_mut() {
@@ -104,6 +104,17 @@ pub fn neutralise_formula(cell: String) -> String {
     }
 }
 
+/// Cells longer than this are cut in tables (JSON and CSV keep every byte): a table is
+/// for reading, and laying out a multi-megabyte cell takes the table crate minutes.
+const MAX_CELL_CHARS: usize = 1000;
+
+fn shorten_cell(cell: String) -> String {
+    match cell.char_indices().nth(MAX_CELL_CHARS) {
+        Some((cut, _)) => format!("{}…", &cell[..cut]),
+        None => cell,
+    }
+}
+
 /// `None` as the contract shows it in tables.
 pub fn or_dash(v: Option<&str>) -> String {
     v.unwrap_or("-").to_string()
@@ -124,5 +135,14 @@ mod tests {
         assert_eq!(n("@SUM(A1)".into()), "'@SUM(A1)");
         assert_eq!(n("Léa =1".into()), "Léa =1");
         assert_eq!(n(String::new()), "");
+    }
+
+    #[test]
+    fn long_table_cells_are_cut_on_a_character_boundary() {
+        let long = "é".repeat(super::MAX_CELL_CHARS + 5);
+        let cut = super::shorten_cell(long);
+        assert_eq!(cut.chars().count(), super::MAX_CELL_CHARS + 1);
+        assert!(cut.ends_with("é…"));
+        assert_eq!(super::shorten_cell("Léa".into()), "Léa");
     }
 }

@@ -2,20 +2,20 @@
 //! and written atomically.
 
 use super::atomic;
+use crate::connectors::line_limit::{self, Line};
 use crate::connectors::Located;
 use crate::error::{Error, Result};
 use anyhow::Context;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
-/// The longest line accepted. Far beyond any real record (a post body is a few KiB); the
-/// limit exists so that a corrupt file without newlines cannot exhaust memory.
-pub const MAX_LINE_BYTES: usize = 64 << 20;
+/// The longest line accepted (shared by every line-oriented reader).
+pub use crate::connectors::line_limit::MAX_LINE_BYTES;
 
 /// Above this, the line buffer is released after use so one huge record does not pin
 /// memory for the rest of the file.
@@ -36,12 +36,6 @@ pub struct JsonlReader<T> {
     max_line: usize,
     // `fn() -> T` keeps the reader Send + Sync whatever T is: no T is ever stored.
     _record: PhantomData<fn() -> T>,
-}
-
-enum Line {
-    Eof,
-    Data,
-    TooLong,
 }
 
 impl<T: DeserializeOwned> JsonlReader<T> {
@@ -83,39 +77,13 @@ impl<T: DeserializeOwned> JsonlReader<T> {
 
     /// Reads one line into `buf`, never holding more than `max_line + 1` bytes of it.
     fn read_line(&mut self) -> io::Result<Line> {
-        self.buf.clear();
         if self.buf.capacity() > KEEP_BUFFER_BYTES {
             self.buf = Vec::with_capacity(8 << 10);
         }
-        let Some(input) = self.input.as_mut() else {
-            return Ok(Line::Eof);
-        };
-        let limit = self.max_line as u64 + 1;
-        let n = input
-            .by_ref()
-            .take(limit)
-            .read_until(b'\n', &mut self.buf)?;
-        if n == 0 {
-            return Ok(Line::Eof);
+        match self.input.as_mut() {
+            Some(input) => line_limit::read_line(input, &mut self.buf, self.max_line),
+            None => Ok(Line::Eof),
         }
-        if self.buf.last() != Some(&b'\n') && self.buf.len() > self.max_line {
-            // Skip the rest of the line without storing it, so reading can go on.
-            loop {
-                let avail = input.fill_buf()?;
-                if avail.is_empty() {
-                    break;
-                }
-                if let Some(pos) = avail.iter().position(|&b| b == b'\n') {
-                    input.consume(pos + 1);
-                    break;
-                }
-                let len = avail.len();
-                input.consume(len);
-            }
-            self.buf.clear();
-            return Ok(Line::TooLong);
-        }
-        Ok(Line::Data)
     }
 
     fn parse(&self) -> Option<Result<Located<T>>> {
@@ -215,9 +183,20 @@ fn describe_json_error(line: &[u8], err: &serde_json::Error) -> (Option<String>,
             }
         }
     }
+    // serde_json calls a bad byte "invalid unicode code point", which hides the cause.
+    if let Err(e) = std::str::from_utf8(line) {
+        let field = field_at(line, e.valid_up_to());
+        let what = format!(
+            "not UTF-8 text (bad byte at column {})",
+            e.valid_up_to() + 1
+        );
+        return (field, what);
+    }
     match err.classify() {
         serde_json::error::Category::Data => {
-            let offset = err.column().saturating_sub(1);
+            // The column is 1-based and may stop just before a value serde only peeked at
+            // (`[` of an array where a string belongs): as an index it reaches that value.
+            let offset = err.column();
             (field_at(line, offset), what)
         }
         _ => (
@@ -521,6 +500,9 @@ mod tests {
         assert!(msg.contains("field \"title\""), "{msg}");
         let msg = first_error("{\"email\":\"a@x\"}");
         assert!(msg.contains("field \"key\": missing field `key`"), "{msg}");
+        // An array where a string belongs was blamed on the field before it.
+        let msg = first_error("{\"key\":\"a\",\"email\":\"a@x\", \"title\": [\"x\"]}");
+        assert!(msg.contains("field \"title\""), "{msg}");
     }
 
     #[test]

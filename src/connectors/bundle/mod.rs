@@ -6,6 +6,7 @@
 
 pub(crate) mod atomic;
 pub mod attachments;
+mod check;
 mod communities;
 mod content_write;
 pub mod jsonl;
@@ -336,7 +337,15 @@ where
 }
 
 impl ReadContent for BundleConnector {
+    /// Checked first ([`check::check`]): a bad line or a dangling reference fails here,
+    /// before a copy has written anything.
     fn read_content(&self) -> Result<BoxStream<'_, Result<Located<Record>>>> {
+        self.readable()?;
+        check::check(&self.dir)?;
+        self.read_content_unchecked()
+    }
+
+    fn read_content_unchecked(&self) -> Result<BoxStream<'_, Result<Located<Record>>>> {
         self.readable()?;
         // Each file is opened now (so unreadable files fail early) but read lazily, one
         // line at a time, as the stream is polled.

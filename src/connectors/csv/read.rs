@@ -1,6 +1,7 @@
 //! Parsing and validating a users CSV file, all of it before anything is returned.
 
 use super::{CANONICAL_COLUMNS, EXTRA_PREFIX};
+use crate::connectors::line_limit::{self, MAX_LINE_BYTES};
 use crate::core::model::User;
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -52,6 +53,9 @@ pub(crate) fn parse(bytes: &[u8], file: &str, delimiter: u8, allow_empty: bool) 
             .position(|&b| b == b'\n')
             .is_some_and(|i| i > 0 && bytes[i - 1] == b'\r'),
     };
+    if let Some(line) = line_limit::first_long_line(bytes, MAX_LINE_BYTES) {
+        return Err(line_limit::too_long(file, line, MAX_LINE_BYTES).into());
+    }
     if let Some(line) = unterminated_quote_line(bytes) {
         return Err(Error::invalid_at(
             file,

@@ -9,6 +9,7 @@
 pub mod glue;
 mod stream;
 
+use crate::connectors::line_limit::{self, MAX_LINE_BYTES};
 use crate::error::{Error, Result};
 use anyhow::Context;
 use std::fs::File;
@@ -120,24 +121,28 @@ impl Archive {
         }
     }
 
-    /// The bytes of a file of the export, or `None` when it does not exist.
+    /// The bytes of a text file of the export (JSON), or `None` when it does not exist.
+    /// A line longer than [`MAX_LINE_BYTES`] is invalid data: export tools indent their
+    /// JSON, so such a line is a corrupt file, and its text would make records that no
+    /// bundle could hold.
     pub fn read(&mut self, rel: &str) -> Result<Option<Vec<u8>>> {
-        if let Archive::Dir(root) = self {
-            return match std::fs::read(root.join(rel)) {
-                Ok(b) => Ok(Some(b)),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(anyhow::Error::new(e).context(format!("cannot read {rel}"))),
-            };
+        let bytes = match self {
+            Archive::Dir(root) => match std::fs::read(root.join(rel)) {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {rel}"))),
+            },
+            Archive::Zip { .. } if !self.contains(rel) => return Ok(None),
+            Archive::Zip { .. } => self.read_with(rel, |r| {
+                let mut buf = Vec::new();
+                r.read_to_end(&mut buf)?;
+                Ok(buf)
+            })?,
+        };
+        if let Some(line) = line_limit::first_long_line(&bytes, MAX_LINE_BYTES) {
+            return Err(line_limit::too_long(self.label(rel), line, MAX_LINE_BYTES).into());
         }
-        if !self.contains(rel) {
-            return Ok(None);
-        }
-        self.read_with(rel, |r| {
-            let mut buf = Vec::new();
-            r.read_to_end(&mut buf)?;
-            Ok(buf)
-        })
-        .map(Some)
+        Ok(Some(bytes))
     }
 
     /// Runs `f` over one file's content, streamed; `f`'s errors are returned as they are.

@@ -199,8 +199,9 @@ impl LdapConnector {
             .await?;
         task.finish();
         if people == 0 {
+            // Exit 4, like the generic empty-source guard of `users sync`.
             return Err(Error::new(
-                Kind::Unavailable,
+                Kind::SafetyLimit,
                 format!(
                     "{}: no people found under \"{base}\" with {user_filter}; refusing to go on \
                      (that would deactivate everyone): check the base DN and user_filter",

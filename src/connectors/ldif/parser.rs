@@ -12,6 +12,7 @@
 //! base64. Plain values lose the spaces after the colon (RFC 2849 `FILL`) and nothing else.
 
 use crate::connectors::directory::DirEntry;
+use crate::connectors::line_limit::{self, Line, MAX_LINE_BYTES};
 use crate::error::{Error, Kind, Result};
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
@@ -211,6 +212,10 @@ impl<R: BufRead> LdifReader<R> {
         loop {
             match self.physical_line()? {
                 Some((_, next)) if next.first() == Some(&b' ') => {
+                    // Folding must not rebuild the unbounded line the cap refuses.
+                    if line.len() + next.len() > MAX_LINE_BYTES {
+                        return Err(line_limit::too_long(&self.file, no, MAX_LINE_BYTES).into());
+                    }
                     line.extend_from_slice(&next[1..])
                 }
                 other => {
@@ -227,14 +232,15 @@ impl<R: BufRead> LdifReader<R> {
             return Ok(Some(peeked));
         }
         let mut buf = Vec::new();
-        let n = self
-            .input
-            .read_until(b'\n', &mut buf)
+        let got = line_limit::read_line(&mut self.input, &mut buf, MAX_LINE_BYTES)
             .map_err(|e| Error::new(Kind::Runtime, format!("cannot read {}: {e}", self.file)))?;
-        if n == 0 {
+        if got == Line::Eof {
             return Ok(None);
         }
         self.line_no += 1;
+        if got == Line::TooLong {
+            return Err(line_limit::too_long(&self.file, self.line_no, MAX_LINE_BYTES).into());
+        }
         if buf.last() == Some(&b'\n') {
             buf.pop();
         }

@@ -9,6 +9,7 @@
 
 mod assemble;
 mod emoji;
+mod json_error;
 mod reader;
 mod source;
 pub mod validate;

@@ -43,7 +43,11 @@ fn bad(source: &Source, line: u64, what: impl std::fmt::Display) -> anyhow::Erro
 }
 
 fn parse(source: &Source, n: u64, text: &str) -> Result<Line> {
-    serde_json::from_str(text.trim_end()).map_err(|e| bad(source, n, format!("invalid JSON: {e}")))
+    let text = text.trim_end();
+    serde_json::from_str(text).map_err(|e| {
+        let (field, what) = super::json_error::describe(text, &e);
+        Error::invalid_at(&source.label, n, field.as_deref(), what).into()
+    })
 }
 
 fn direct_key(members: &[String]) -> (String, Vec<String>) {

@@ -7,10 +7,11 @@
 
 use super::wire::DATA_DIR;
 use crate::connectors::export_archive::{Archive, Format};
+use crate::connectors::line_limit::{self, Line, MAX_LINE_BYTES};
 use crate::error::{Error, Kind, Result};
 use anyhow::Context;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -128,19 +129,32 @@ pub struct LineReader {
 impl LineReader {
     /// The next non-blank line and its number.
     pub fn next_line(&mut self, buf: &mut String) -> Result<Option<u64>> {
+        let mut bytes = std::mem::take(buf).into_bytes();
         loop {
-            buf.clear();
-            let n = self.reader.read_line(buf).map_err(|e| {
-                Error::invalid_data(format!("{}:{}: {e}", self.label, self.number + 1))
-            })?;
-            if n == 0 {
+            let got = line_limit::read_line(&mut self.reader, &mut bytes, MAX_LINE_BYTES).map_err(
+                |e| Error::invalid_data(format!("{}:{}: {e}", self.label, self.number + 1)),
+            )?;
+            if got == Line::Eof {
                 return Ok(None);
             }
             self.number += 1;
-            if !buf.trim().is_empty() {
-                return Ok(Some(self.number));
+            if got == Line::TooLong {
+                return Err(line_limit::too_long(&self.label, self.number, MAX_LINE_BYTES).into());
+            }
+            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                break;
             }
         }
+        *buf = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to() + 1;
+            Error::invalid_at(
+                &self.label,
+                self.number,
+                None,
+                format!("not UTF-8 text (bad byte at column {at})"),
+            )
+        })?;
+        Ok(Some(self.number))
     }
 }
 

@@ -2,6 +2,7 @@
 //! has added columns over the years), an optional UTF-8 BOM, and errors that name the
 //! file, line and field (exit 3).
 
+use crate::connectors::line_limit::{self, Capped, LineTooLong, MAX_LINE_BYTES};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -9,8 +10,10 @@ use std::io::{self, Read};
 /// One CSV file being read.
 pub struct Table<'r> {
     file: String,
-    reader: csv::Reader<QuoteCheck<&'r mut dyn Read>>,
+    reader: csv::Reader<QuoteCheck<Capped<&'r mut dyn Read>>>,
     columns: HashMap<String, usize>,
+    /// Header names by position, to name a column in an error.
+    names: Vec<String>,
     record: csv::StringRecord,
     /// Blank lines passed so far (the csv crate skips them without counting them).
     blank_lines: u64,
@@ -30,22 +33,24 @@ impl<'r> Table<'r> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(false)
-            .from_reader(QuoteCheck::new(input));
+            .from_reader(QuoteCheck::new(Capped::new(input, MAX_LINE_BYTES)));
         let mut header = csv::StringRecord::new();
         let got = reader
             .read_record(&mut header)
-            .map_err(|e| csv_error(file, e))?;
+            .map_err(|e| csv_error(file, &[], e))?;
         if !got {
             return Err(
                 Error::invalid_at(file, 1, None, "the file is empty (no header row)").into(),
             );
         }
         let mut columns = HashMap::new();
+        let mut names = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name
                 .trim_start_matches('\u{feff}')
                 .trim()
                 .to_ascii_lowercase();
+            names.push(name.clone());
             columns.entry(name).or_insert(i);
         }
         for r in required {
@@ -63,6 +68,7 @@ impl<'r> Table<'r> {
             file: file.to_string(),
             reader,
             columns,
+            names,
             record: csv::StringRecord::new(),
             blank_lines: 0,
         })
@@ -78,7 +84,7 @@ impl<'r> Table<'r> {
             let got = self
                 .reader
                 .read_record(&mut self.record)
-                .map_err(|e| csv_error(&self.file, e))?;
+                .map_err(|e| csv_error(&self.file, &self.names, e))?;
             if !got {
                 if let Some(line) = self.reader.get_ref().open_quote_line() {
                     return Err(Error::invalid_at(
@@ -164,15 +170,25 @@ impl Row<'_> {
     }
 }
 
-fn csv_error(file: &str, e: csv::Error) -> anyhow::Error {
+/// `names`: the header's column names, empty while reading the header itself.
+fn csv_error(file: &str, names: &[String], e: csv::Error) -> anyhow::Error {
     let line = e.position().map_or(0, csv::Position::line);
     let what = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            format!("field {} is not valid UTF-8", err.field() + 1)
-        }
+        csv::ErrorKind::Utf8 { err, .. } => match names.get(err.field()) {
+            Some(name) => {
+                return Error::invalid_at(file, line, Some(name), "not valid UTF-8").into()
+            }
+            None => format!("field {} is not valid UTF-8", err.field() + 1),
+        },
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Io(io) => {
+            if let Some(line) = LineTooLong::line_of(io) {
+                return line_limit::too_long(file, line, MAX_LINE_BYTES).into();
+            }
+            e.to_string()
+        }
         _ => e.to_string(),
     };
     Error::invalid_at(file, line, None, what).into()

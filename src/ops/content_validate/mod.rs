@@ -68,7 +68,7 @@ pub async fn validate(
 ) -> Result<ValidationReport> {
     let mut v = Validator::new(source);
     let task = progress.task("validating content", None);
-    let mut stream = source.read_content()?;
+    let mut stream = source.read_content_unchecked()?;
     while let Some(item) = stream.next().await {
         match item {
             Ok(located) => v.record(located),
