@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use synapse::Synapse;
+use synapse::{enc, Synapse};
 
 const COMMUNITIES: [&str; 2] = ["un", "deux"];
 
@@ -106,12 +106,6 @@ fn spawn_copy(srv: &Synapse, dir: &Path, bundle: &Path) -> Child {
 
 fn copy(srv: &Synapse, dir: &Path, bundle: &Path) -> Output {
     copy_command(srv, dir, bundle).output().unwrap()
-}
-
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }
 
 /// A GET through the admin token; `None` when the server answers with an error (a room

@@ -13,13 +13,7 @@ use esnctl::core::activity::{ActivityEvent, ActivityKind};
 use esnctl::core::progress::NoProgress;
 use serde_json::json;
 use std::path::Path;
-use synapse::Synapse as Server;
-
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
+use synapse::{enc, Synapse as Server};
 
 /// Users `<p>ana` and `<p>bo`, members of community `<p>club`; answers its posts room.
 fn setup(srv: &Server, dir: &Path, p: &str) -> String {
@@ -48,30 +42,7 @@ fn setup(srv: &Server, dir: &Path, p: &str) -> String {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let space = srv.call(
-        "GET",
-        &format!(
-            "/_matrix/client/v3/directory/room/{}",
-            enc(&format!("#{p}club:localhost"))
-        ),
-        None,
-        None,
-    )["room_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    srv.call(
-        "GET",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/state/org.esnctl.posts_room/",
-            enc(&space)
-        ),
-        None,
-        None,
-    )["room_id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    srv.posts_room(&format!("{p}club"))
 }
 
 /// Sends a message as `user`, back-dated to `ts` (ms) when given.

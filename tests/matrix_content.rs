@@ -9,17 +9,10 @@ use common::{esnctl, fixture, json_stdout, stderr};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use synapse::Synapse as Server;
-
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
+use synapse::{enc, Synapse as Server};
 
 trait ContentChecks {
     fn copy(&self, dir: &Path) -> Value;
-    fn posts_room(&self, key: &str) -> String;
     fn events(&self, room: &str) -> Vec<Value>;
 }
 
@@ -41,34 +34,6 @@ impl ContentChecks for Server {
             .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
         json_stdout(&out)
-    }
-
-    /// The posts room of a community's space.
-    fn posts_room(&self, key: &str) -> String {
-        let space = self.call(
-            "GET",
-            &format!(
-                "/_matrix/client/v3/directory/room/{}",
-                enc(&format!("#{key}:localhost"))
-            ),
-            None,
-            None,
-        )["room_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        self.call(
-            "GET",
-            &format!(
-                "/_matrix/client/v3/rooms/{}/state/org.esnctl.posts_room/",
-                enc(&space)
-            ),
-            None,
-            None,
-        )["room_id"]
-            .as_str()
-            .unwrap()
-            .to_string()
     }
 
     /// Non-state events of a room, oldest first.

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use synapse::Synapse as Server;
+use synapse::{enc, Synapse as Server};
 
 const INSTANCE: &str = "matrix-roundtrip";
 
@@ -350,12 +350,6 @@ fn bundle_to_matrix_to_bundle_round_trips() {
     assert!(validate.status.success(), "{}", stderr(&validate));
 }
 
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
-
 /// Uploads bytes as `user` through the application service; answers the mxc URI.
 fn upload(srv: &Server, user: &str, name: &str, bytes: &[u8]) -> String {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -418,30 +412,7 @@ fn messages_from_clients_are_read_as_people_see_them() {
     );
     let uri = srv.uri();
     copy(srv, dir, "bundle:src", &uri, &[]);
-    let space = srv.call(
-        "GET",
-        &format!(
-            "/_matrix/client/v3/directory/room/{}",
-            enc(&format!("#{p}club:localhost"))
-        ),
-        None,
-        None,
-    )["room_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let room = srv.call(
-        "GET",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/state/org.esnctl.posts_room/",
-            enc(&space)
-        ),
-        None,
-        None,
-    )["room_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let room = srv.posts_room(&format!("{p}club"));
     let (ana, bo) = (format!("@{p}ana:localhost"), format!("@{p}bo:localhost"));
     let mut n = 0;
     let mut send = |user: &str, kind: &str, content: Value| {

@@ -160,9 +160,10 @@ fn has_records(conn: &Connection) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// Creates the file with mode 0600 if it does not exist: it names people and records.
+/// Creates a state file with mode 0600 if it does not exist (state files name people and
+/// records: the copy ledger, the rollout ledger, the Matrix activity cache).
 /// True when this call created it.
-fn create_private(path: &Path) -> Result<bool> {
+pub(crate) fn create_private(path: &Path) -> Result<bool> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;

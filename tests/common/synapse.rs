@@ -82,6 +82,37 @@ impl Synapse {
     }
 }
 
+/// A URL path segment (room ids, aliases, user ids): spaces as %20, not `+`.
+pub fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+impl Synapse {
+    /// The posts room of a community's space (`org.esnctl.posts_room` state).
+    pub fn posts_room(&self, key: &str) -> String {
+        let alias = enc(&format!("#{key}:localhost"));
+        let space = self.call(
+            "GET",
+            &format!("/_matrix/client/v3/directory/room/{alias}"),
+            None,
+            None,
+        )["room_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let state = format!(
+            "/_matrix/client/v3/rooms/{}/state/org.esnctl.posts_room/",
+            enc(&space)
+        );
+        self.call("GET", &state, None, None)["room_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
 pub fn synapse(name: &'static str) -> &'static Synapse {
     static SERVERS: OnceLock<Mutex<HashMap<&'static str, &'static Synapse>>> = OnceLock::new();
     let mut guard = SERVERS.get_or_init(Default::default).lock().unwrap();

@@ -99,7 +99,7 @@ pub(super) struct ActivityCache {
 impl ActivityCache {
     /// Opens (or creates, readable by its owner only) the cache of homeserver `server`.
     pub fn open(path: &Path, server: &str) -> Result<ActivityCache> {
-        create_private(path)?;
+        crate::core::ledger::create_private(path)?;
         let conn = Connection::open(path)
             .with_context(|| format!("cannot open activity cache {}", path.display()))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
@@ -247,22 +247,6 @@ impl MatrixConnector {
             }
         }
     }
-}
-
-/// Creates the file with mode 0600 if it does not exist.
-fn create_private(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .with_context(|| format!("cannot create activity cache {}", path.display()))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -144,7 +144,7 @@ impl State {
     /// exist. A file recording another rollout, or that is not a rollout state file, is a
     /// usage error (exit 2) and is left untouched.
     pub fn open(path: &Path, name: &str) -> Result<State> {
-        create_private(path)?;
+        crate::core::ledger::create_private(path)?;
         let mut state = Self::connect(path)?;
         if state.is_new()? {
             let tx = state.conn.transaction()?;
@@ -329,22 +329,6 @@ impl State {
             )
             .optional()?)
     }
-}
-
-/// Creates the file with mode 0600 if it does not exist: it names people.
-fn create_private(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .with_context(|| format!("cannot create state file {}", path.display()))?;
-    Ok(())
 }
 
 mod write;
