@@ -3,10 +3,7 @@
 #![no_main]
 
 use esnctl::connectors::slack_export::SlackExportConnector;
-use esnctl::connectors::Connector;
-use esnctl::core::progress::NoProgress;
-use esnctl_fuzz::{check_error, scratch, split, write_files};
-use futures::StreamExt;
+use esnctl_fuzz::{scratch, split, write_files};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -21,21 +18,5 @@ fuzz_target!(|data: &[u8]| {
         ],
     );
     let conn = SlackExportConnector::new(dir.path());
-    esnctl_fuzz::block_on(async {
-        if let Err(e) = conn.as_read_users().unwrap().read_users(&NoProgress).await {
-            check_error(&e);
-        }
-        let content = conn.as_read_content().unwrap();
-        match content.read_content() {
-            Err(e) => check_error(&e),
-            Ok(mut stream) => {
-                while let Some(item) = stream.next().await {
-                    if let Err(e) = item {
-                        check_error(&e);
-                        break;
-                    }
-                }
-            }
-        }
-    });
+    esnctl_fuzz::read_export(&conn);
 });

@@ -1,7 +1,10 @@
 //! What the fuzz targets share: splitting one input into several files, and the checks
 //! every reader's errors must pass.
 
+use esnctl::connectors::Connector;
+use esnctl::core::progress::NoProgress;
 use esnctl::error::{exit_code_of, ExitCode};
+use futures::StreamExt;
 use std::path::Path;
 
 /// Splits `data` into `n` parts at NUL bytes (a NUL is never valid in the text formats
@@ -54,4 +57,25 @@ pub fn check_error(err: &anyhow::Error) {
         "bad input must exit 3: {msg}"
     );
     assert!(!msg.contains('\n'), "error message spans lines: {msg:?}");
+}
+
+/// Reads an export's users, then its whole content stream, as `content copy` does; every
+/// error must pass [`check_error`]. The stream stops at its first error, like a copy.
+pub fn read_export(conn: &dyn Connector) {
+    block_on(async {
+        if let Err(e) = conn.as_read_users().unwrap().read_users(&NoProgress).await {
+            check_error(&e);
+        }
+        match conn.as_read_content().unwrap().read_content() {
+            Err(e) => check_error(&e),
+            Ok(mut stream) => {
+                while let Some(item) = stream.next().await {
+                    if let Err(e) = item {
+                        check_error(&e);
+                        break;
+                    }
+                }
+            }
+        }
+    });
 }
