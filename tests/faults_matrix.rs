@@ -334,12 +334,10 @@ fn restart(srv: &Synapse) {
     }
 }
 
-// Known duplicate, for the Matrix connector to fix: a post whose PUT Synapse stored just
-// before it stopped is sent again after the restart, and Synapse's transaction-id dedup
-// for appservice senders (no device) lives in memory, so the retry makes a second event.
-// Run it with `cargo test --test faults_matrix -- --ignored`.
+// A post whose PUT Synapse stored just before it stopped must not land twice: Synapse's
+// transaction-id dedup for appservice senders lives in memory, so esnctl looks for the
+// event (it carries its transaction id) before sending again.
 #[test]
-#[ignore = "known duplicate after a Synapse restart (txn dedup is in memory); see docs/reliability.md"]
 fn synapse_restarted_mid_copy_the_copy_finishes_or_a_rerun_does() {
     let srv = synapse::synapse("faults-restart");
     let dir = tempfile::tempdir().unwrap();

@@ -212,12 +212,7 @@ pub async fn send(
     policy: &RetryPolicy,
     stats: &RequestStats,
 ) -> Result<Response, SendError> {
-    let mut delays = backon::ExponentialBuilder::default()
-        .with_min_delay(policy.min_delay)
-        .with_max_delay(policy.max_delay)
-        .with_max_times(policy.max_retries)
-        .with_jitter()
-        .build();
+    let mut delays = backoff(policy);
     loop {
         let (client, request) = build().build_split();
         let request = request.map_err(|error| SendError::Transport { error, sent: false })?;
@@ -237,7 +232,9 @@ pub async fn send(
             }
             Err(error) => {
                 let sent = !error.is_connect() && !error.is_builder();
-                let transient = error.is_connect() || error.is_timeout() || is_reset(&error);
+                let transient = (error.is_connect() && !is_unknown_host(&error))
+                    || error.is_timeout()
+                    || is_reset(&error);
                 let safe = idempotent || !sent;
                 (
                     transient && safe,
@@ -254,6 +251,28 @@ pub async fn send(
         stats.record_retry();
         tokio::time::sleep(delay).await;
     }
+}
+
+/// The delays between attempts `policy` allows: exponential, with jitter.
+pub fn backoff(policy: &RetryPolicy) -> impl Iterator<Item = Duration> {
+    backon::ExponentialBuilder::default()
+        .with_min_delay(policy.min_delay)
+        .with_max_delay(policy.max_delay)
+        .with_max_times(policy.max_retries)
+        .with_jitter()
+        .build()
+}
+
+/// A host name that does not resolve: waiting will not make it exist, so it is not
+/// retried. A resolver that is itself failing ("Temporary failure in name resolution",
+/// `EAI_AGAIN`) is.
+fn is_unknown_host(error: &reqwest::Error) -> bool {
+    let chain: Vec<String> =
+        std::iter::successors(std::error::Error::source(error), |s| s.source())
+            .map(|s| s.to_string())
+            .collect();
+    chain.iter().any(|s| s.starts_with("dns error"))
+        && !chain.iter().any(|s| s.contains("Temporary failure"))
 }
 
 /// A connection closed or reset by the peer while the request was in flight.
@@ -308,5 +327,31 @@ mod tests {
         stats.record_retry();
         let s = stats.snapshot();
         assert_eq!((s.get, s.writes(), s.total(), s.retries), (2, 2, 4, 1));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_host_fails_at_once_and_a_refused_connection_is_retried() {
+        let http = client(&ClientConfig::default()).unwrap();
+        let policy = RetryPolicy {
+            min_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+            ..RetryPolicy::default()
+        };
+        // `.invalid` never resolves (RFC 6761).
+        let stats = RequestStats::default();
+        let r = send(
+            || http.get("http://nonexistent.invalid/"),
+            true,
+            &policy,
+            &stats,
+        )
+        .await;
+        assert!(matches!(r, Err(SendError::Transport { sent: false, .. })));
+        assert_eq!(stats.snapshot().retries, 0);
+        // Nothing listens on port 1: a server restarting looks like this.
+        let stats = RequestStats::default();
+        let r = send(|| http.get("http://127.0.0.1:1/"), true, &policy, &stats).await;
+        assert!(r.is_err());
+        assert_eq!(stats.snapshot().retries, policy.max_retries as u64);
     }
 }

@@ -132,6 +132,35 @@ impl Client {
         body: Option<&Value>,
         who: (As, Option<&str>),
     ) -> Result<std::result::Result<Value, MatrixError>> {
+        let idempotent = method != Method::POST;
+        self.request(method, path, query, body, who, idempotent)
+            .await
+    }
+
+    /// Like [`Client::call_raw`] for a request that must not be sent twice blindly: a
+    /// failure once it may have reached the server (reset, timeout, 5xx) is returned, for
+    /// the caller to find out whether it took effect. Only 429s and connections that
+    /// never opened are retried here.
+    pub async fn call_once_sent(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+        who: (As, Option<&str>),
+    ) -> Result<std::result::Result<Value, MatrixError>> {
+        self.request(method, path, query, body, who, false).await
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+        who: (As, Option<&str>),
+        idempotent: bool,
+    ) -> Result<std::result::Result<Value, MatrixError>> {
         let token = match who.0 {
             As::Admin => &self.admin_token,
             As::User => self.as_token.as_ref().ok_or_else(|| {
@@ -151,7 +180,6 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(&query);
         }
-        let idempotent = method != Method::POST;
         let mut waits = 0;
         loop {
             let build = || {

@@ -16,8 +16,9 @@
 //! |             | post in `org.esnctl.attachment_of`, with the bytes' SHA-256 in         |
 //! |             | `org.esnctl.sha256` (read back by [`super::content_read`])              |
 //!
-//! Transaction ids derive from the source record ids: a send retried after a lost answer
-//! gets the same event back (Synapse's transaction cache) instead of a duplicate. A post's
+//! Transaction ids derive from the source record ids, and every event carries its own
+//! (`org.esnctl.txn`): a send retried after a lost answer, even across a Synapse restart or
+//! a killed run, finds the event it made instead of making a duplicate ([`super::send`]). A post's
 //! ledger id is `"<event id> <room id>"` (no Matrix id holds a space) so reactions and
 //! attachments of a resumed run find its room. `edited_at` is not carried (Matrix edits
 //! are new events).
@@ -27,7 +28,7 @@
 
 use super::client::{seg, As};
 use super::localpart::{localpart, user_id};
-use super::markup::{html_of, ms, txn_id};
+use super::markup::{html_of, txn_id};
 use super::wire::RoomIdAnswer;
 use super::MatrixConnector;
 use crate::connectors::{IdLookup, Record, RecordKind, WriteOutcome};
@@ -52,6 +53,7 @@ pub(super) struct ContentCache {
     posts_rooms: Mutex<HashMap<String, String>>,
     /// (room, user) pairs known to be joined.
     joined: Mutex<HashSet<(String, String)>>,
+    pub(super) sent_rooms: super::send::SentRooms,
 }
 
 impl MatrixConnector {
@@ -298,30 +300,6 @@ impl MatrixConnector {
         self.join(&space, &user).await?;
         self.join(&room, &user).await?;
         Ok(WriteOutcome::Written(user))
-    }
-
-    /// Sends one event as `user` at `ts`; answers its event id.
-    async fn send_as(
-        &self,
-        room: &str,
-        kind: &str,
-        txn: &str,
-        user: &str,
-        ts: jiff::Timestamp,
-        content: &Value,
-    ) -> Result<String> {
-        let path = format!("/_matrix/client/v3/rooms/{}/send/{kind}/{txn}", seg(room));
-        let v: Value = self
-            .client
-            .call(
-                Method::PUT,
-                &path,
-                &[("ts", &ms(ts))],
-                Some(content),
-                (As::User, Some(user)),
-            )
-            .await?;
-        Ok(v["event_id"].as_str().unwrap_or_default().to_string())
     }
 
     /// A post's `(event id, room id)` from the ledger.

@@ -26,6 +26,7 @@ pub mod localpart;
 mod markup;
 mod media;
 mod registry;
+mod send;
 mod timeline;
 mod users;
 mod wire;
