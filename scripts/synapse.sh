@@ -26,7 +26,14 @@
 # Use:  set -a; eval "$(scripts/synapse.sh start)"; set +a
 #       export ESNCTL_MATRIX_TOKEN=$MATRIX_ADMIN_TOKEN ESNCTL_MATRIX_AS_TOKEN=$MATRIX_AS_TOKEN
 #
-# Knobs: RC_MESSAGE_LOW=1, ESNCTL_SYNAPSE_VENV (default <repo>/target/venv-synapse),
+# For benchmarks, Synapse as production runs it (both knobs at start):
+# - SYNAPSE_DATABASE=postgres: PostgreSQL (a private server from scripts/postgres.sh,
+#   instance synapse-NAME, stopped with it) instead of SQLite;
+# - SYNAPSE_WORKERS=N: N event-persister workers beside the main process, with a private
+#   Redis (scripts/redis.sh); implies PostgreSQL. See scripts/synapse-workers.sh.
+#
+# Knobs: RC_MESSAGE_LOW=1, SYNAPSE_DATABASE=sqlite|postgres, SYNAPSE_WORKERS=N,
+# ESNCTL_SYNAPSE_VENV (default <repo>/target/venv-synapse),
 # ESNCTL_SERVICES_DIR (default <repo>/target/services).
 # Versions: scripts/synapse-requirements.txt.
 set -euo pipefail
@@ -38,13 +45,64 @@ readonly VENV=${ESNCTL_SYNAPSE_VENV:-$ROOT/target/venv-synapse}
 readonly REQUIREMENTS=$ROOT/scripts/synapse-requirements.txt
 readonly SERVER_NAME=localhost
 readonly ADMIN_LOCALPART=esnctl-admin
+readonly WORKERS=${SYNAPSE_WORKERS:-0}
+[[ $WORKERS =~ ^[0-9]$ ]] || die "SYNAPSE_WORKERS must be 0 to 9, not '$WORKERS'"
+if ((WORKERS > 0)); then SYNAPSE_DATABASE=postgres; fi
+readonly DATABASE=${SYNAPSE_DATABASE:-sqlite}
+[[ $DATABASE == sqlite || $DATABASE == postgres ]] \
+  || die "SYNAPSE_DATABASE must be sqlite or postgres, not '$DATABASE'"
+readonly PG_INSTANCE=synapse-$name
+# shellcheck source-path=SCRIPTDIR source=synapse-workers.sh
+. "$ROOT/scripts/synapse-workers.sh"
 
 # --- server -----------------------------------------------------------------------------
 
 # Alive and started from this instance's config.
 running_pid() { live_pid "$dir/pid" -F "$dir/overrides.yaml"; }
 
-stop_instance() { stop_server 20 server "$dir/pid"; }
+stop_instance() {
+  stop_workers
+  stop_server 20 server "$dir/pid"
+  if [[ -d $SERVICES_DIR/postgres-$PG_INSTANCE ]]; then
+    "$ROOT/scripts/postgres.sh" stop "$PG_INSTANCE" 2>/dev/null
+  fi
+}
+
+# Starts the private PostgreSQL and creates an empty `synapse` database there (encoding
+# UTF8, collation C, as Synapse requires); sets PG_HOST, PG_PORT.
+start_postgres() {
+  local env bin
+  env=$("$ROOT/scripts/postgres.sh" start "$PG_INSTANCE") || die "PostgreSQL did not start"
+  PG_HOST=$(sed -n 's/^PG_HOST=//p' <<<"$env")
+  PG_PORT=$(sed -n 's/^PG_PORT=//p' <<<"$env")
+  bin=$(sed -n 's/^PG_BIN=//p' <<<"$env")
+  "$bin/createdb" -h "$PG_HOST" -p "$PG_PORT" -U postgres -E UTF8 --locale=C \
+    -T template0 synapse || die "createdb synapse failed"
+}
+
+# The `database:` section of the overrides.
+database_config() {
+  if [[ $DATABASE == postgres ]]; then
+    cat <<EOF
+database:
+  name: psycopg2
+  args:
+    user: postgres
+    dbname: synapse
+    host: $PG_HOST
+    port: $PG_PORT
+    cp_min: 5
+    cp_max: 10
+EOF
+  else
+    cat <<EOF
+database:
+  name: sqlite3
+  args:
+    database: $dir/data/homeserver.db
+EOF
+  fi
+}
 
 # Every client-facing rate limit, raised (or rc_message lowered on purpose).
 rate_limits() {
@@ -125,10 +183,7 @@ listeners:
     resources:
       - names: [client]
         compress: false
-database:
-  name: sqlite3
-  args:
-    database: $dir/data/homeserver.db
+$( ((WORKERS == 0)) || replication_listener)
 media_store_path: $dir/data/media_store
 trusted_key_servers: []
 suppress_key_server_warning: true
@@ -146,6 +201,8 @@ app_service_config_files:
 background_updates:
   sleep_enabled: false
 EOF
+    database_config
+    ((WORKERS == 0)) || workers_config
     rate_limits
   } >"$dir/overrides.yaml"
   chmod 600 "$dir/appservice.yaml" "$dir/overrides.yaml" "$dir/homeserver.yaml"
@@ -190,20 +247,28 @@ PY
 # seconds after boot and the status API only shows the one running now (empty between
 # updates), so the queue itself is polled: the background_updates table, read-only.
 wait_background_updates() {
-  "$VENV/bin/python" - "$dir/data/homeserver.db" <<'PY'
-import sqlite3, sys, time
-db = sys.argv[1]
+  "$VENV/bin/python" - "$DATABASE" "$dir/data/homeserver.db" "${PG_HOST:-}" "${PG_PORT:-}" <<'PY'
+import sys, time
+kind, db, pg_host, pg_port = sys.argv[1:]
+if kind == "postgres":
+    import psycopg2 as driver
+    connect = lambda: driver.connect(dbname="synapse", user="postgres", host=pg_host, port=pg_port)
+else:
+    import sqlite3 as driver
+    connect = lambda: driver.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
 deadline = time.monotonic() + 120
 while time.monotonic() < deadline:
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        con = connect()
         try:
-            (left,) = con.execute("SELECT count(*) FROM background_updates").fetchone()
+            cur = con.cursor()
+            cur.execute("SELECT count(*) FROM background_updates")
+            (left,) = cur.fetchone()
         finally:
             con.close()
         if left == 0:
             sys.exit(0)
-    except sqlite3.OperationalError:
+    except driver.OperationalError:
         pass  # locked by a writer: ask again
     time.sleep(0.2)
 sys.exit(1)
@@ -230,12 +295,18 @@ start_instance() {
   fi
   ensure_venv "$VENV" "$REQUIREMENTS" python
   stop_instance
+  if [[ $DATABASE == postgres ]]; then
+    ensure_venv "$VENV" "$ROOT/scripts/synapse-postgres-requirements.txt" python
+    start_postgres
+  fi
+  ((WORKERS == 0)) || prepare_workers
   mkdir -p "$dir"
   chmod 700 "$dir"
   : >"$dir/generate.log"
 
   # Synapse reports a bind failure in either log.
   start_server synapse 90 "$dir/server.log" "$dir/homeserver.log"
+  ((WORKERS == 0)) || start_workers
 
   url=http://127.0.0.1:$port
   admin_token=$(create_admin "$url") || die "could not log the admin in"
