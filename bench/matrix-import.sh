@@ -70,8 +70,8 @@ postgres_pids() { # the server and its backends
   echo "$pg"
   pgrep -P "$pg" || true
 }
-synapse_cpu() { ticks_of $(synapse_pids); }
-postgres_cpu() { ticks_of $(postgres_pids); }
+synapse_cpu() { local pids; mapfile -t pids < <(synapse_pids); ticks_of "${pids[@]}"; }
+postgres_cpu() { local pids; mapfile -t pids < <(postgres_pids); ticks_of "${pids[@]}"; }
 echo "Synapse: ${SYNAPSE_WORKERS:-0} event persister worker(s), database ${SYNAPSE_DATABASE:-$([[ ${SYNAPSE_WORKERS:-0} == 0 ]] && echo sqlite || echo postgres)}"
 
 printf '%-28s %9s %9s %9s %14s %15s %15s\n' run messages "wall s" "msgs/s" "esnctl CPU" "Synapse CPU" "Postgres CPU"

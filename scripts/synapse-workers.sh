@@ -5,6 +5,8 @@
 # (`stream_writers: events`, rooms sharded among them). They talk over HTTP replication
 # listeners on 127.0.0.1 and a private Redis (scripts/redis.sh, instance synapse-NAME).
 # Workers need PostgreSQL. Each worker logs to worker-persisterI.log in the instance dir.
+# Uses synapse.sh's (and lib.sh's) name, dir, WORKERS, VENV, SERVER_NAME.
+# shellcheck disable=SC2154
 
 readonly REDIS_INSTANCE=synapse-$name
 
