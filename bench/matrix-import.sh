@@ -6,8 +6,9 @@
 #
 #   bench/matrix-import.sh [PER_ROOM] [BASELINE_PER_ROOM]    default: 1000 100
 #   CONCURRENCY=20 (esnctl's lanes: one per room)
-#   SYNAPSE_WORKERS=N, SYNAPSE_DATABASE=postgres: the server as production runs it (see
-#   scripts/synapse.sh); the default is the test server (one process, SQLite)
+#   SYNAPSE_WORKERS=N, SYNAPSE_DATABASE=postgres, SYNAPSE_EVENT_CREATORS=1: the server as
+#   production runs it (see scripts/synapse.sh); the default is the test server (one
+#   process, SQLite)
 #
 # 20 rooms: PER_ROOM x 20 messages for esnctl (20,000 by default), BASELINE_PER_ROOM x 20
 # for the sequential baseline (smaller, as it is the slow one; both rates are steady-state
@@ -19,7 +20,7 @@
 # is not rate-limited, so limits are not what is measured.
 #
 # Reports messages/s, esnctl's CPU (user+sys from /usr/bin/time), Synapse's CPU (main
-# process and workers, from /proc/PID/stat) and PostgreSQL's (its server processes alive at
+# process, workers and nginx, from /proc/PID/stat) and PostgreSQL's (its server processes alive at
 # both ends of the run), each as a share of one core over the run's wall time. Targets: esnctl
 # >= 3x the sequential baseline; esnctl under 10% of one core (Synapse is the bottleneck).
 # Uses a release build (built here).
@@ -63,7 +64,14 @@ done
 ticks=$(getconf CLK_TCK)
 # CPU ticks of a set of processes (those gone by then count 0).
 ticks_of() { local p; for p; do cat "/proc/$p/stat" 2>/dev/null; done | awk '{t += $14 + $15} END {print t + 0}'; }
-synapse_pids() { echo "$pid"; cat "target/services/synapse-$instance"/persister*.pid 2>/dev/null || true; }
+synapse_pids() { # the main process, the workers and nginx in front of them (if any)
+  local front
+  echo "$pid"
+  cat "target/services/synapse-$instance"/persister*.pid 2>/dev/null || true
+  front=$(cat "target/services/synapse-$instance/nginx.pid" 2>/dev/null) || return 0
+  echo "$front"
+  pgrep -P "$front" || true
+}
 postgres_pids() { # the server and its backends
   local pg
   pg=$(cat "target/services/postgres-synapse-$instance/pid" 2>/dev/null) || return 0
@@ -72,7 +80,7 @@ postgres_pids() { # the server and its backends
 }
 synapse_cpu() { local pids; mapfile -t pids < <(synapse_pids); ticks_of "${pids[@]}"; }
 postgres_cpu() { local pids; mapfile -t pids < <(postgres_pids); ticks_of "${pids[@]}"; }
-echo "Synapse: ${SYNAPSE_WORKERS:-0} event persister worker(s), database ${SYNAPSE_DATABASE:-$([[ ${SYNAPSE_WORKERS:-0} == 0 ]] && echo sqlite || echo postgres)}"
+echo "Synapse: ${SYNAPSE_WORKERS:-0} event persister worker(s)$([[ ${SYNAPSE_EVENT_CREATORS:-0} == 1 ]] && echo ", creating the events sent to rooms (nginx in front)"), database ${SYNAPSE_DATABASE:-$([[ ${SYNAPSE_WORKERS:-0} == 0 ]] && echo sqlite || echo postgres)}"
 
 printf '%-28s %9s %9s %9s %14s %15s %15s\n' run messages "wall s" "msgs/s" "esnctl CPU" "Synapse CPU" "Postgres CPU"
 run() { # LABEL PREFIX CONCURRENCY

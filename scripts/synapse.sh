@@ -32,7 +32,11 @@
 # - SYNAPSE_WORKERS=N: N event-persister workers beside the main process, with a private
 #   Redis (scripts/redis.sh); implies PostgreSQL. See scripts/synapse-workers.sh.
 #
+# - SYNAPSE_EVENT_CREATORS=1 (with workers): the workers also create the events sent to
+#   rooms, behind a private nginx that routes them (MATRIX_URL is nginx's).
+#
 # Knobs: RC_MESSAGE_LOW=1, SYNAPSE_DATABASE=sqlite|postgres, SYNAPSE_WORKERS=N,
+# SYNAPSE_EVENT_CREATORS=0|1,
 # ESNCTL_SYNAPSE_VENV (default <repo>/target/venv-synapse),
 # ESNCTL_SERVICES_DIR (default <repo>/target/services).
 # Versions: scripts/synapse-requirements.txt.
@@ -48,6 +52,9 @@ readonly ADMIN_LOCALPART=esnctl-admin
 readonly WORKERS=${SYNAPSE_WORKERS:-0}
 [[ $WORKERS =~ ^[0-9]$ ]] || die "SYNAPSE_WORKERS must be 0 to 9, not '$WORKERS'"
 if ((WORKERS > 0)); then SYNAPSE_DATABASE=postgres; fi
+readonly CREATORS=${SYNAPSE_EVENT_CREATORS:-0}
+[[ $CREATORS == 0 || $CREATORS == 1 ]] || die "SYNAPSE_EVENT_CREATORS must be 0 or 1"
+((CREATORS == 0 || WORKERS > 0)) || die "SYNAPSE_EVENT_CREATORS=1 needs SYNAPSE_WORKERS=N"
 readonly DATABASE=${SYNAPSE_DATABASE:-sqlite}
 [[ $DATABASE == sqlite || $DATABASE == postgres ]] \
   || die "SYNAPSE_DATABASE must be sqlite or postgres, not '$DATABASE'"
@@ -309,6 +316,10 @@ start_instance() {
   ((WORKERS == 0)) || start_workers
 
   url=http://127.0.0.1:$port
+  if ((CREATORS)); then
+    start_front "$port"
+    url=$FRONT_URL
+  fi
   admin_token=$(create_admin "$url") || die "could not log the admin in"
   rm -f "$dir/.admin-password"
   wait_background_updates \
