@@ -69,6 +69,13 @@ fn copies_everything_once_then_skips_everything() {
     assert_eq!(posts[1]["body"], "はい、参加します @mdurand");
     assert_eq!(posts[0]["created_at"], "2026-03-02T09:15:00.123Z");
     let md = std::fs::read_to_string(dir.path().join("out.migration-report.md")).unwrap();
+    // It names people: readable by its owner only.
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(dir.path().join("out.migration-report.md"))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
     assert!(
         md.contains("| posts | 2 |") && md.contains("| region-est | 2 | 1 | 1 |"),
         "{md}"

@@ -11,6 +11,7 @@ use common::{esnctl, json_stdout, stderr};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use synapse::{enc, Synapse as Server};
 
@@ -481,7 +482,22 @@ fn messages_from_clients_are_read_as_people_see_them() {
         &[json!({"id": "l1", "community": format!("{p}club"),
         "author": format!("{p}ana"), "created_at": "2025-02-01T10:00:00Z", "body": "Suite importée ✓"})],
     );
-    copy(srv, dir, "bundle:later", &uri, &["--state", "later.db"]);
+    copy(
+        srv,
+        dir,
+        "bundle:later",
+        &uri,
+        &["--state", "ledgers/later.db"],
+    );
+    // A server destination's report goes beside the ledger given, private like it.
+    for ext in ["md", "json"] {
+        let report = dir.join(format!("ledgers/later.migration-report.{ext}"));
+        let mode = std::fs::metadata(&report)
+            .unwrap_or_else(|e| panic!("{}: {e}", report.display()))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", report.display());
+    }
 
     copy(
         srv,

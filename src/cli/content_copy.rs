@@ -76,14 +76,14 @@ pub async fn run(args: CopyArgs, ctx: &Context) -> Result<ExitCode> {
         user_map: args.user_map,
         unmapped: args.unmapped,
         placeholder: args.placeholder_user,
-        state: args.state,
+        state: args.state.clone(),
         dry_run: args.dry_run,
         concurrency: args.concurrency.into(),
     };
     let report = content_copy::copy(&source, &dest, &options, &ctx.progress).await?;
     render::copy(&ctx.printer, &report)?;
     if !report.dry_run {
-        let (json, md) = content_copy::write_report_files(&report, &dest)?;
+        let (json, md) = content_copy::write_report_files(&report, &dest, args.state.as_deref())?;
         if !ctx.quiet {
             eprintln!("Migration report: {} and {}", md.display(), json.display());
         }

@@ -6,7 +6,10 @@ use crate::core::model::User;
 use crate::core::plan::{diff_users_owned, Action, UserPlan};
 use crate::core::progress::Progress;
 use crate::error::{Error, Kind, Result};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+use std::future::Future;
 use std::str::FromStr;
 
 /// `--max-deactivations`: an absolute count or a share of the destination's active users.
@@ -55,6 +58,24 @@ pub struct PlannedSync {
     pub dest_active: usize,
 }
 
+/// Changes from which a plan is freed on a thread of its own.
+const FREE_APART: usize = 10_000;
+
+impl Drop for PlannedSync {
+    /// A plan of 100k changes holds about a million strings, and freeing them took tens of
+    /// milliseconds at the very end of a run: a thread of its own frees them, which the
+    /// process does not wait for when it exits.
+    fn drop(&mut self) {
+        if self.plan.changes.len() >= FREE_APART {
+            let changes = std::mem::take(&mut self.plan.changes);
+            // If no thread can be started, the closure and the changes are dropped here.
+            let _ = std::thread::Builder::new()
+                .name("free-plan".into())
+                .spawn(move || drop(changes));
+        }
+    }
+}
+
 /// Reads every source and the destination, and diffs them. Capabilities are checked
 /// before any endpoint is opened.
 pub async fn plan(
@@ -96,7 +117,7 @@ pub async fn plan(
         }
     };
     let (source_sets, actual) =
-        futures::future::try_join(futures::future::try_join_all(reads), dest_read).await?;
+        read_side_by_side(futures::future::try_join_all(reads), dest_read).await?;
 
     let dest_active = actual.users.iter().filter(|u| u.active).count();
     // A source with nobody in it is a broken source (wrong file, folder or filter), never
@@ -128,6 +149,52 @@ pub async fn plan(
         plan,
         dest: dest_conn,
         dest_active,
+    })
+}
+
+/// Awaits both reads like `try_join`, but on two threads when the runtime has them. File
+/// readers parse inside one poll (a 100k-user bundle is a few hundred ms of CPU): joined on
+/// one task, the destination would hold up the LDAP read, and its server would wait.
+/// The first error wins and aborts the other read at its next await.
+async fn read_side_by_side<A, B>(
+    sources: impl Future<Output = Result<A>> + Send,
+    dest: impl Future<Output = Result<B>> + Send,
+) -> Result<(A, B)>
+where
+    A: Send,
+    B: Send,
+{
+    use futures::future::{abortable, Aborted};
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    let handle = Handle::current();
+    if handle.runtime_flavor() != RuntimeFlavor::MultiThread {
+        return futures::future::try_join(sources, dest).await;
+    }
+    let (sources, stop_sources) = abortable(sources);
+    let (dest, stop_dest) = abortable(dest);
+    // block_in_place: this thread leaves the runtime's context so that it may block_on.
+    tokio::task::block_in_place(|| {
+        std::thread::scope(|scope| {
+            let dest = scope.spawn(|| {
+                let res = handle.block_on(dest);
+                if matches!(res, Ok(Err(_))) {
+                    stop_sources.abort();
+                }
+                res
+            });
+            let sources = handle.block_on(sources);
+            if matches!(sources, Ok(Err(_))) {
+                stop_dest.abort();
+            }
+            let dest = dest.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            match (sources, dest) {
+                (Ok(Ok(a)), Ok(Ok(b))) => Ok((a, b)),
+                (Ok(Err(e)), _) | (_, Ok(Err(e))) => Err(e),
+                (Err(Aborted), _) | (_, Err(Aborted)) => {
+                    unreachable!("a read is aborted only after the other failed")
+                }
+            }
+        })
     })
 }
 
@@ -204,80 +271,175 @@ pub struct SourceUsers {
 /// destination account is left alone, unless both sources have a `precedence` and they
 /// differ: then the smaller number wins.
 pub fn merge_sources(sources: Vec<SourceUsers>) -> MergedUsers {
+    // Decided on borrowed records, then the records move: a single source without a
+    // conflict hands its vector over as it is (no per-user copy or lowercase key).
+    let plan = MergePlan::decide(&sources);
     let multi = sources.len() > 1;
-    let mut out = MergedUsers::default();
-    // Index of the kept record, with its source label and precedence.
-    let mut by_key: HashMap<String, (usize, String, Option<i64>)> = HashMap::new();
-    let mut by_email: HashMap<String, (usize, String, Option<i64>)> = HashMap::new();
-    let mut conflicted = Vec::new();
-    for SourceUsers {
-        label,
-        precedence,
-        set,
-    } in sources
-    {
-        out.warnings
-            .extend(set.warnings.into_iter().map(|w| format!("{label}: {w}")));
-        out.held.extend(set.held);
-        for mut user in set.users {
-            if multi {
-                user.source = Some(label.clone());
-            }
-            let key = user.key.to_lowercase();
-            let email = user.email.as_ref().map(|e| e.to_lowercase());
-            let clash = by_key
-                .get(&key)
-                .or_else(|| email.as_ref().and_then(|e| by_email.get(e)))
-                .cloned();
-            let entry = |idx| (idx, label.clone(), precedence);
-            match clash {
-                Some((idx, other, Some(theirs)))
-                    if precedence.is_some_and(|mine| mine != theirs) =>
-                {
-                    let mine = precedence.unwrap_or_default();
-                    let (winner, loser) = if mine < theirs {
-                        (&label, &other)
-                    } else {
-                        (&other, &label)
-                    };
-                    tracing::info!(
-                        "\"{}\" is in both {other} and {label}; {winner} takes precedence over {loser}",
-                        user.key
-                    );
-                    if mine < theirs {
-                        out.users[idx] = user;
-                        by_key.insert(key, entry(idx));
-                        if let Some(e) = email {
-                            by_email.insert(e, entry(idx));
-                        }
-                    }
-                }
-                Some((idx, other, _)) => {
-                    out.warnings.push(format!(
-                        "\"{}\" is in both {other} and {label}; neither is applied (conflict; \
-                         set precedence = N on the profiles to choose)",
-                        user.key
-                    ));
-                    conflicted.push(idx);
-                    out.held.push(user);
-                }
-                None => {
-                    let idx = out.users.len();
-                    by_key.insert(key, entry(idx));
-                    if let Some(e) = email {
-                        by_email.insert(e, entry(idx));
-                    }
-                    out.users.push(user);
-                }
+    let mut out = MergedUsers {
+        warnings: plan.warnings,
+        ..MergedUsers::default()
+    };
+    let mut labels = Vec::with_capacity(sources.len());
+    let mut pool = Vec::with_capacity(sources.len());
+    let mut set_held = Vec::with_capacity(sources.len());
+    for SourceUsers { label, set, .. } in sources {
+        labels.push(label);
+        pool.push(set.users);
+        set_held.push(Some(set.held));
+    }
+    let identity = plan.conflicted.is_empty()
+        && pool.len() == 1
+        && plan.slots.len() == pool[0].len()
+        && plan
+            .slots
+            .iter()
+            .enumerate()
+            .all(|(n, &(s, i))| s == 0 && i == n);
+    let mut take = |(s, i): (usize, usize)| {
+        let mut user = std::mem::take(&mut pool[s][i]);
+        if multi {
+            user.source = Some(labels[s].clone());
+        }
+        user
+    };
+    let mut held_users = Vec::new();
+    for held in plan.held {
+        match held {
+            Held::Set(s) => out.held.extend(set_held[s].take().into_iter().flatten()),
+            Held::User(at) => {
+                let user = take(at);
+                out.held.push(user);
+                held_users.push(at);
             }
         }
     }
-    conflicted.sort_unstable();
-    conflicted.dedup();
-    for idx in conflicted.into_iter().rev() {
-        out.held.push(out.users.remove(idx));
+    if identity && held_users.is_empty() {
+        out.users = pool.pop().expect("one source");
+        return out;
     }
+    let removed: std::collections::BTreeSet<usize> = plan.conflicted.iter().copied().collect();
+    let mut kept = Vec::with_capacity(plan.slots.len() - removed.len());
+    let mut removed_users = Vec::with_capacity(removed.len());
+    for (idx, &at) in plan.slots.iter().enumerate() {
+        if removed.contains(&idx) {
+            removed_users.push(take(at));
+        } else {
+            kept.push(take(at));
+        }
+    }
+    out.users = kept;
+    out.held.extend(removed_users.into_iter().rev());
     out
+}
+
+/// Where a held record comes from, in the order it is held.
+enum Held {
+    /// A source's own held records (conflicts inside it, unusable entries).
+    Set(usize),
+    /// A user (source, index) that collided with another source's.
+    User((usize, usize)),
+}
+
+/// What [`merge_sources`] does, decided without moving a record.
+struct MergePlan {
+    /// The merged users, as (source, index); a later source with precedence may take a slot.
+    slots: Vec<(usize, usize)>,
+    /// Slots whose record is in conflict: they end up held.
+    conflicted: Vec<usize>,
+    held: Vec<Held>,
+    warnings: Vec<String>,
+}
+
+impl MergePlan {
+    fn decide(sources: &[SourceUsers]) -> MergePlan {
+        let total = sources.iter().map(|s| s.set.users.len()).sum();
+        let mut plan = MergePlan {
+            slots: Vec::with_capacity(total),
+            conflicted: Vec::new(),
+            held: Vec::new(),
+            warnings: Vec::new(),
+        };
+        // Lowercase key or email → (slot, source that put it there).
+        let mut by_key: HashMap<Cow<str>, (usize, usize)> = HashMap::with_capacity(total);
+        let mut by_email: HashMap<Cow<str>, (usize, usize)> = HashMap::with_capacity(total);
+        for (s, source) in sources.iter().enumerate() {
+            let SourceUsers {
+                label,
+                precedence,
+                set,
+            } = source;
+            plan.warnings
+                .extend(set.warnings.iter().map(|w| format!("{label}: {w}")));
+            plan.held.push(Held::Set(s));
+            for (i, user) in set.users.iter().enumerate() {
+                // The username first, then the email; without a clash (the usual case),
+                // one probe of each table both looks up and inserts.
+                let key_slot = by_key.entry(lowercase(&user.key));
+                let clash = match &key_slot {
+                    Entry::Occupied(o) => Some(*o.get()),
+                    Entry::Vacant(_) => {
+                        match user.email.as_deref().map(|e| by_email.entry(lowercase(e))) {
+                            Some(Entry::Occupied(o)) => Some(*o.get()),
+                            email_slot => {
+                                let idx = plan.slots.len();
+                                if let Entry::Vacant(v) = key_slot {
+                                    v.insert((idx, s));
+                                }
+                                if let Some(Entry::Vacant(v)) = email_slot {
+                                    v.insert((idx, s));
+                                }
+                                plan.slots.push((s, i));
+                                None
+                            }
+                        }
+                    }
+                };
+                let Some((idx, theirs)) = clash else {
+                    continue;
+                };
+                let other = &sources[theirs].label;
+                match (precedence, sources[theirs].precedence) {
+                    (Some(mine), Some(their)) if *mine != their => {
+                        let (winner, loser) = if *mine < their {
+                            (label, other)
+                        } else {
+                            (other, label)
+                        };
+                        tracing::info!(
+                            "\"{}\" is in both {other} and {label}; {winner} takes precedence over {loser}",
+                            user.key
+                        );
+                        if *mine < their {
+                            plan.slots[idx] = (s, i);
+                            by_key.insert(lowercase(&user.key), (idx, s));
+                            if let Some(e) = &user.email {
+                                by_email.insert(lowercase(e), (idx, s));
+                            }
+                        }
+                    }
+                    _ => {
+                        plan.warnings.push(format!(
+                            "\"{}\" is in both {other} and {label}; neither is applied (conflict; \
+                             set precedence = N on the profiles to choose)",
+                            user.key
+                        ));
+                        plan.conflicted.push(idx);
+                        plan.held.push(Held::User((s, i)));
+                    }
+                }
+            }
+        }
+        plan
+    }
+}
+
+/// `s.to_lowercase()`, borrowed when that changes nothing (the usual key or email).
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 #[cfg(test)]
@@ -356,5 +518,75 @@ mod tests {
     fn single_source_keeps_no_source_label() {
         let merged = merge_sources(vec![source("a", None, &[("marie", "m@x")])]);
         assert_eq!(merged.users[0].source, None);
+    }
+
+    #[test]
+    fn a_person_twice_in_one_source_is_held_in_order() {
+        let mut one = source(
+            "a",
+            None,
+            &[("marie", "m@x"), ("paul", "p@x"), ("Marie2", "M@x")],
+        );
+        one.set.held = vec![User::new("unusable")];
+        one.set.warnings = vec!["skipped x".into()];
+        let merged = merge_sources(vec![one]);
+        let keys = |users: &[User]| users.iter().map(|u| u.key.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&merged.users), ["paul"]);
+        // The set's own held records, the newcomer, then the record it collided with.
+        assert_eq!(keys(&merged.held), ["unusable", "Marie2", "marie"]);
+        assert_eq!(merged.warnings.len(), 2);
+        assert_eq!(merged.warnings[0], "a: skipped x");
+        assert!(merged.warnings[1].starts_with("\"Marie2\" is in both a and a;"));
+    }
+
+    #[test]
+    fn a_winner_by_precedence_then_in_conflict_is_held_with_its_label() {
+        let merged = merge_sources(vec![
+            source("east", Some(2), &[("marie", "m@x"), ("paul", "p@x")]),
+            source("west", None, &[("paul", "p2@x")]),
+            source("head", Some(1), &[("MARIE", "m@x")]),
+        ]);
+        let keys: Vec<_> = merged.users.iter().map(|u| u.key.as_str()).collect();
+        assert_eq!(keys, ["MARIE"]);
+        assert_eq!(merged.users[0].source.as_deref(), Some("head"));
+        let held: Vec<_> = merged
+            .held
+            .iter()
+            .map(|u| (u.key.as_str(), u.source.as_deref()))
+            .collect();
+        assert_eq!(held, [("paul", Some("west")), ("paul", Some("east"))]);
+    }
+
+    fn runtime(multi: bool) -> tokio::runtime::Runtime {
+        let mut builder = if multi {
+            tokio::runtime::Builder::new_multi_thread()
+        } else {
+            tokio::runtime::Builder::new_current_thread()
+        };
+        builder.enable_all().build().unwrap()
+    }
+
+    async fn failing(msg: &'static str) -> Result<u32> {
+        Err(Error::runtime(msg).into())
+    }
+
+    #[test]
+    fn side_by_side_reads_give_both_results_or_the_first_error() {
+        for multi in [true, false] {
+            let rt = runtime(multi);
+            let both = rt.block_on(read_side_by_side(async { Ok(1u32) }, async { Ok("b") }));
+            assert_eq!(both.unwrap(), (1, "b"));
+            // A read that never ends is abandoned when the other fails.
+            let never = futures::future::pending::<Result<u32>>();
+            let err = rt
+                .block_on(read_side_by_side(failing("source down"), never))
+                .unwrap_err();
+            assert_eq!(err.to_string(), "source down");
+            let never = futures::future::pending::<Result<u32>>();
+            let err = rt
+                .block_on(read_side_by_side(never, failing("bad bundle")))
+                .unwrap_err();
+            assert_eq!(err.to_string(), "bad bundle");
+        }
     }
 }

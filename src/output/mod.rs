@@ -11,6 +11,7 @@ pub mod printer;
 pub mod progress;
 pub mod rollout;
 pub mod users;
+mod users_json;
 
 pub use printer::{Format, Printer};
 

@@ -1,12 +1,12 @@
 //! Rendering of user plans and user lists.
 
-use super::plan_view::{fields_json, status, summary_head};
+use super::plan_view::{status, summary_head};
 use super::printer::{or_dash, Format, Printer};
 use crate::connectors::ItemResult;
 use crate::core::model::{User, USER_FIELDS};
 use crate::core::plan::{Action, FieldChange, UserChange, UserPlan};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io;
 
 #[derive(Serialize)]
@@ -17,53 +17,6 @@ struct Summary {
     reactivate: usize,
     unchanged: usize,
     failed: usize,
-}
-
-#[derive(Serialize)]
-struct ChangeJson<'a> {
-    action: Action,
-    key: &'a str,
-    fields: BTreeMap<&'a str, [Option<&'a str>; 2]>,
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-}
-
-/// The `changes` array, serialized one change at a time: a create's fields are rendered
-/// from its record only while it is written.
-struct ChangesJson<'a> {
-    plan: &'a UserPlan,
-    results: Option<&'a [ItemResult]>,
-}
-
-impl Serialize for ChangesJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.plan.changes.len()))?;
-        for (i, c) in self.plan.changes.iter().enumerate() {
-            let fields = self.plan.fields(c);
-            let (status, error) = status(self.results, i);
-            seq.serialize_element(&ChangeJson {
-                action: c.action,
-                key: &c.key,
-                fields: fields_json(&fields),
-                status,
-                error,
-            })?;
-        }
-        seq.end()
-    }
-}
-
-#[derive(Serialize)]
-struct PlanJson<'a> {
-    dry_run: bool,
-    summary: Summary,
-    changes: ChangesJson<'a>,
-    warnings: &'a [String],
-    /// `users sync --groups`: the community plan (see `ops::groups_mirror::json`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    communities: Option<serde_json::Value>,
 }
 
 fn summary(plan: &UserPlan, results: Option<&[ItemResult]>) -> Summary {
@@ -97,12 +50,15 @@ pub fn sync_with(
     communities: Option<serde_json::Value>,
 ) -> io::Result<()> {
     match printer.format {
-        Format::Json => printer.json(&PlanJson {
-            dry_run,
-            summary: summary(plan, results),
-            changes: ChangesJson { plan, results },
-            warnings: &plan.warnings,
-            communities,
+        Format::Json => printer.write_raw(|out| {
+            super::users_json::write(
+                out,
+                dry_run,
+                &summary(plan, results),
+                plan,
+                results,
+                communities.as_ref(),
+            )
         }),
         Format::Csv => printer.csv(
             &["action", "key", "field", "old", "new", "status", "error"],

@@ -66,7 +66,7 @@ fn change(action: Action, current: Option<&User>, desired: User) -> UserChange {
     UserChange {
         action,
         key: desired.key.clone(),
-        current: current.cloned(),
+        current: current.cloned().map(Box::new),
         desired,
         fields: vec![],
     }

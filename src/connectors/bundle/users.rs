@@ -107,7 +107,7 @@ mod tests {
         UserChange {
             action,
             key: desired.key.clone(),
-            current: current.cloned(),
+            current: current.cloned().map(Box::new),
             desired,
             fields: vec![],
         }

@@ -223,7 +223,7 @@ mod tests {
         UserChange {
             action,
             key: desired.key.clone(),
-            current,
+            current: current.map(Box::new),
             desired,
             fields: Vec::new(),
         }

@@ -20,6 +20,9 @@ pub fn resolve_members(
     users: &[User],
     warnings: &mut Vec<String>,
 ) {
+    if groups.is_empty() {
+        return; // A read of people only: no index of every user to build.
+    }
     let active: HashSet<&str> = users
         .iter()
         .filter(|u| u.active)

@@ -35,6 +35,47 @@ use settings::Settings;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+/// The state of a read of people, moved to the task that maps them as they arrive.
+struct PeopleRead {
+    mapper: DirectoryMapper,
+    /// Normalized DNs that `disabled_filter` selects.
+    disabled: HashSet<String>,
+    want_dns: bool,
+    person_dns: HashSet<String>,
+    people: u64,
+    task: Box<dyn crate::core::progress::ProgressTask>,
+    /// Entries not yet counted on the progress bar: it is told every 256 (a bar update
+    /// per entry was 5 % of the mapping, bar hidden or not).
+    unreported: u64,
+}
+
+impl PeopleRead {
+    fn take(&mut self, mut e: DirEntry) -> Result<()> {
+        let dn = (self.want_dns || !self.disabled.is_empty()).then(|| normalize_dn(&e.dn));
+        if dn.as_ref().is_some_and(|dn| self.disabled.contains(dn)) {
+            // nsAccountLock is one of the conventions DirectoryMapper reads.
+            e.add_value("nsAccountLock", b"TRUE".to_vec());
+        }
+        if e.is_a("inetOrgPerson")
+            || e.is_a("person")
+            || e.is_a("organizationalPerson")
+            || e.is_a("user")
+        {
+            self.people += 1;
+        }
+        self.mapper.push_owned(e);
+        if let Some(dn) = dn.filter(|_| self.want_dns) {
+            self.person_dns.insert(dn);
+        }
+        self.unreported += 1;
+        if self.unreported == 256 {
+            self.task.inc(self.unreported);
+            self.unreported = 0;
+        }
+        Ok(())
+    }
+}
+
 /// Attributes read from group entries.
 const GROUP_ATTRS: &[&str] = &[
     "objectClass",
@@ -171,32 +212,34 @@ impl LdapConnector {
         }
 
         let attrs = self.user_attrs(flavor);
-        let mut mapper = DirectoryMapper::new(Some(flavor), self.settings.overrides.clone());
-        let mut person_dns = HashSet::new();
-        let task = progress.task("reading LDAP", None);
-        let mut people = 0u64;
-        session
-            .search_each(&base, scope, &user_filter, &attrs, |mut e: DirEntry| {
-                let dn = (want_dns || !disabled.is_empty()).then(|| normalize_dn(&e.dn));
-                if dn.as_ref().is_some_and(|dn| disabled.contains(dn)) {
-                    // nsAccountLock is one of the conventions DirectoryMapper reads.
-                    e.add_value("nsAccountLock", b"TRUE".to_vec());
-                }
-                if e.is_a("inetOrgPerson")
-                    || e.is_a("person")
-                    || e.is_a("organizationalPerson")
-                    || e.is_a("user")
-                {
-                    people += 1;
-                }
-                mapper.push(&e);
-                if let Some(dn) = dn.filter(|_| want_dns) {
-                    person_dns.insert(dn);
-                }
-                task.inc(1);
-                Ok(())
-            })
+        let reading = PeopleRead {
+            mapper: DirectoryMapper::new(Some(flavor), self.settings.overrides.clone()),
+            disabled,
+            want_dns,
+            person_dns: HashSet::new(),
+            people: 0,
+            task: progress.task("reading LDAP", None),
+            unreported: 0,
+        };
+        let (_, read) = session
+            .search_apart(
+                &base,
+                scope,
+                &user_filter,
+                &attrs,
+                reading,
+                PeopleRead::take,
+            )
             .await?;
+        let PeopleRead {
+            mapper,
+            person_dns,
+            people,
+            task,
+            unreported,
+            ..
+        } = read;
+        task.inc(unreported);
         task.finish();
         if people == 0 {
             // Exit 4, like the generic empty-source guard of `users sync`.
@@ -312,7 +355,7 @@ impl ReadUsers for LdapConnector {
         let mut session = self.session().await?;
         let (mapper, _) = self.read_people(&mut session, progress, false).await?;
         session.close().await;
-        Ok(mapper.finish().users)
+        Ok(mapper.finish_users())
     }
 }
 

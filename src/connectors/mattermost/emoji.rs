@@ -205,10 +205,23 @@ pub fn to_name(emoji: &str) -> Named {
         };
     }
     let (bare, toned) = base(emoji);
-    match TABLE.iter().find(|(e, _)| *e == bare) {
-        Some((_, name)) => Named::Name((*name).to_string(), toned),
+    match names().get(bare.as_str()) {
+        Some(name) => Named::Name((*name).to_string(), toned),
         None => Named::Unknown,
     }
+}
+
+/// Emoji → its first name in [`TABLE`] (looked up per reaction).
+fn names() -> &'static std::collections::HashMap<&'static str, &'static str> {
+    static NAMES: std::sync::OnceLock<std::collections::HashMap<&str, &str>> =
+        std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        for (emoji, name) in TABLE {
+            map.entry(*emoji).or_insert(*name);
+        }
+        map
+    })
 }
 
 /// The canonical emoji for a Mattermost name: Unicode when the table knows it, else

@@ -9,7 +9,9 @@
 
 mod assemble;
 mod emoji;
+mod entries;
 mod json_error;
+mod post_index;
 mod reader;
 mod source;
 pub mod validate;
@@ -114,29 +116,33 @@ impl MattermostConnector {
     fn with_sink<T>(&self, f: impl FnOnce(&mut writer::Spill) -> Result<T>) -> Result<T> {
         let mut guard = self.sink.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
-            *guard = Some(writer::Spill::create(&self.path, self.settings.clone())?);
+            *guard = Some(writer::Spill::create(
+                &self.path,
+                &notes_path(&self.path),
+                self.settings.clone(),
+            )?);
         }
         f(guard.as_mut().expect("created above"))
     }
 
     fn finish_spill(&self, mut spill: writer::Spill) -> Result<()> {
-        spill
-            .db
-            .execute_batch("COMMIT; BEGIN;")
-            .context("temporary database")?;
         let team = self.team();
         let jsonl = spill.dir.path().join("import.jsonl");
-        let mut out = BufWriter::new(std::fs::File::create(&jsonl).context("temporary file")?);
+        let mut out = BufWriter::with_capacity(
+            256 << 10,
+            std::fs::File::create(&jsonl).context("temporary file")?,
+        );
         let (lines, files) = assemble::write_lines(&mut spill, &team, &mut out)?;
         out.flush().context("temporary file")?;
         drop(out);
         zip::publish(&self.path, &jsonl, &files)?;
-        let notes = write_notes(&spill, &self.path)?;
+        let notes_file = notes_path(&self.path);
+        let notes = spill.publish_notes(&notes_file)?;
         tracing::info!(
             "{}: {lines} lines, {} files, {notes} transformations (listed in {})",
             self.path.display(),
             files.len(),
-            notes_path(&self.path).display()
+            notes_file.display()
         );
         Ok(())
     }
@@ -149,35 +155,6 @@ fn notes_path(output: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     output.with_file_name(format!("{name}.esnctl-notes.jsonl"))
-}
-
-fn write_notes(spill: &writer::Spill, output: &Path) -> Result<u64> {
-    let path = notes_path(output);
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(folder).context("temporary file")?;
-    let mut out = BufWriter::new(tmp.as_file());
-    let mut stmt = spill
-        .db
-        .prepare("SELECT kind, id, note FROM notes ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    let mut count = 0;
-    while let Some(r) = rows.next()? {
-        let (kind, id, note): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        serde_json::to_writer(
-            &mut out,
-            &serde_json::json!({"kind": kind, "id": id, "note": note}),
-        )?;
-        out.write_all(b"\n").context("notes file")?;
-        count += 1;
-    }
-    out.flush().context("notes file")?;
-    drop(out);
-    tmp.persist(&path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(count)
 }
 
 #[async_trait]

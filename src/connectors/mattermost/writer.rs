@@ -2,71 +2,116 @@
 //! [`crate::connectors::ReadContent`] order, but a bulk import line nests a thread's
 //! replies, reactions and files inside its first post, and users carry their memberships.
 //! So records are validated and fixed at once (the answer to `write` says whether the
-//! record will be in the file), kept in a temporary SQLite database beside the
-//! destination (memory stays flat whatever the export's size), and the lines are
-//! assembled by [`super::assemble`] in `finish`.
+//! record will be in the file), and kept until `finish`, when [`super::assemble`] writes
+//! the lines. Users, channels and memberships stay in memory (they are few next to the
+//! messages, and a reader holds them too); posts, reactions and files are sorted into
+//! the file's order on disk ([`super::entries`]), and what later records need to know of
+//! a post is kept in [`super::post_index`]: memory stays flat whatever the export's size.
 
 use super::emoji::{self, Named};
+use super::entries::{payload, Key, Place, Sorter, What};
+use super::post_index::{PostIndex, PostInfo};
 use super::validate::{self, NameKind, Names};
 use super::Settings;
 use crate::connectors::{Record, WriteOutcome};
 use crate::core::model::{Attachment, Community, Membership, Post, Reaction, User, Visibility};
 use crate::error::Result;
 use anyhow::Context;
-use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashSet};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-const SCHEMA: &str = "
-PRAGMA journal_mode = OFF;
-PRAGMA synchronous = OFF;
-PRAGMA temp_store = FILE;
-CREATE TABLE users(seq INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, username TEXT NOT NULL,
-                   json TEXT, failed TEXT);
-CREATE TABLE channels(seq INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, name TEXT NOT NULL,
-                      direct INTEGER NOT NULL, json TEXT NOT NULL, owners TEXT NOT NULL);
-CREATE TABLE members(community TEXT NOT NULL, username TEXT NOT NULL,
-                     PRIMARY KEY(community, username)) WITHOUT ROWID;
-CREATE TABLE posts(seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, community TEXT NOT NULL,
-                   root TEXT, create_at INTEGER NOT NULL, author TEXT NOT NULL, json TEXT NOT NULL);
-CREATE INDEX posts_root ON posts(root, create_at, seq);
-CREATE INDEX posts_community ON posts(community, create_at, seq);
-CREATE TABLE reactions(post TEXT NOT NULL, username TEXT NOT NULL, emoji TEXT NOT NULL,
-                       create_at INTEGER NOT NULL, PRIMARY KEY(post, username, emoji)) WITHOUT ROWID;
-CREATE TABLE attachments(id TEXT PRIMARY KEY, post TEXT NOT NULL, path TEXT NOT NULL,
-                         file TEXT NOT NULL);
-CREATE INDEX attachments_post ON attachments(post);
-CREATE TABLE notes(seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, note TEXT NOT NULL);
-BEGIN;
-";
+/// A user line as it will be written (its memberships are added at the end).
+pub struct UserRow {
+    pub key: String,
+    pub username: String,
+    pub line: Option<super::wire::User>,
+    /// Why the user cannot be imported; such a user has no line.
+    pub failed: Option<String>,
+}
 
-/// A post as kept until `finish`: the message already split to Mattermost's limit.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct StoredPost {
-    pub source_id: String,
-    pub user: String,
-    pub parts: Vec<String>,
-    pub create_at: i64,
-    pub edit_at: Option<i64>,
+/// The users, in the order they came, with their usernames.
+#[derive(Default)]
+pub struct Users {
+    pub rows: Vec<UserRow>,
+    by_key: foldhash::HashMap<String, usize>,
+    pub names: Names,
+}
+
+impl Users {
+    pub fn get(&self, key: &str) -> Option<&UserRow> {
+        self.by_key.get(key).map(|&i| &self.rows[i])
+    }
+
+    fn add(&mut self, row: UserRow) {
+        self.by_key.insert(row.key.clone(), self.rows.len());
+        self.rows.push(row);
+    }
+}
+
+/// A channel (or direct conversation), numbered by its position in `Spill::channels`.
+pub struct ChannelRow {
+    pub key: String,
+    pub name: String,
+    /// A direct or group conversation.
+    pub direct: bool,
+    pub line: super::wire::Channel,
+    pub owners: HashSet<String>,
+    /// For a direct conversation: the usernames of its members, and of who posted in it.
+    pub direct_members: BTreeSet<String>,
+    pub authors: BTreeSet<String>,
 }
 
 /// The records of one copy, waiting for `finish`.
 pub struct Spill {
-    /// Holds the database and attachment bytes; removed when dropped.
+    /// Holds the sorted runs, the post index and attachment bytes; removed when dropped.
     pub dir: tempfile::TempDir,
-    pub db: Connection,
-    pub users: Names,
-    pub channels: Names,
     pub settings: Settings,
+    pub users: Users,
+    pub channels: Vec<ChannelRow>,
+    channel_numbers: foldhash::HashMap<String, u32>,
+    pub channel_names: Names,
+    /// Username → the keys of the communities they are a member of, sorted.
+    pub members: foldhash::HashMap<String, BTreeSet<String>>,
+    notes: Notes,
+    pub index: PostIndex,
+    pub entries: Sorter,
+    /// Posts so far (a post's arrival number).
+    seq: u64,
+    /// Entries so far.
+    n: u64,
+    /// Some post id was written twice: the later post replaces the earlier one, so what
+    /// was placed by the earlier one must be placed again ([`super::assemble`]).
+    pub rewritten: bool,
+    /// Attachment id → the entry that holds it (a later one with the same id replaces it).
+    pub attachments: foldhash::HashMap<String, u64>,
     files: u64,
+}
+
+/// `<output>.esnctl-notes.jsonl` being written: what was changed to satisfy Mattermost's
+/// rules, in the order it happened.
+struct Notes {
+    out: BufWriter<tempfile::NamedTempFile>,
+    count: u64,
+}
+
+/// The fields of a post line that are known when the post is written, in the order
+/// Mattermost's `PostImportData` has them (see [`super::wire::Post`]).
+struct Body<'a> {
+    user: &'a str,
+    message: &'a str,
+    /// The source id (in `props`).
+    source_id: Option<&'a str>,
+    create_at: i64,
+    edit_at: Option<i64>,
 }
 
 impl Spill {
     /// Creates the temporary store in the destination's folder (same file system, so the
-    /// attachment files can be renamed into place).
-    pub fn create(destination: &Path, settings: Settings) -> Result<Self> {
+    /// attachment files can be renamed into place, and the notes file put in place).
+    pub fn create(destination: &Path, notes: &Path, settings: Settings) -> Result<Self> {
         let parent = match destination.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -77,23 +122,52 @@ impl Spill {
             .prefix(".esnctl-mattermost-")
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
-        let db = Connection::open(dir.path().join("spill.db")).context("temporary database")?;
-        db.execute_batch(SCHEMA).context("temporary database")?;
+        let notes_folder = notes
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let notes = tempfile::NamedTempFile::new_in(notes_folder).context("temporary file")?;
         Ok(Spill {
+            index: PostIndex::create(&dir.path().join("posts.idx"))?,
+            entries: Sorter::new(&dir.path().join("entries.sort")),
             dir,
-            db,
-            users: Names::default(),
-            channels: Names::default(),
             settings,
+            users: Users::default(),
+            channels: Vec::new(),
+            channel_numbers: Default::default(),
+            channel_names: Names::default(),
+            members: Default::default(),
+            notes: Notes {
+                out: BufWriter::new(notes),
+                count: 0,
+            },
+            seq: 0,
+            n: 0,
+            rewritten: false,
+            attachments: Default::default(),
             files: 0,
         })
     }
 
-    pub fn note(&self, kind: &str, id: &str, note: impl AsRef<str>) -> Result<()> {
-        self.db
-            .prepare_cached("INSERT INTO notes(kind, id, note) VALUES (?1, ?2, ?3)")?
-            .execute(params![kind, id, note.as_ref()])?;
+    pub fn note(&mut self, kind: &str, id: &str, note: impl AsRef<str>) -> Result<()> {
+        let line = serde_json::json!({"kind": kind, "id": id, "note": note.as_ref()});
+        serde_json::to_writer(&mut self.notes.out, &line)?;
+        self.notes.out.write_all(b"\n").context("notes file")?;
+        self.notes.count += 1;
         Ok(())
+    }
+
+    /// Puts the notes file in place (the last step of a copy); returns how many notes it
+    /// has.
+    pub fn publish_notes(self, path: &Path) -> Result<u64> {
+        let Notes { out, count } = self.notes;
+        let tmp = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .context("notes file")?;
+        tmp.persist(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(count)
     }
 
     pub fn write(
@@ -111,13 +185,12 @@ impl Spill {
         }
     }
 
-    /// A user's username in this file: `(username, failure)`; `None` if never written.
-    fn username_of(&self, key: &str) -> Result<Option<(String, Option<String>)>> {
-        Ok(self
-            .db
-            .prepare_cached("SELECT username, failed FROM users WHERE key = ?1")?
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+    /// A user's username in this file, and why it cannot be imported; `None` if never
+    /// written.
+    fn username_of(&self, key: &str) -> Option<(&str, Option<&str>)> {
+        self.users
+            .get(key)
+            .map(|row| (row.username.as_str(), row.failed.as_deref()))
     }
 
     /// The author or reactor's username; an account not in this file must exist on the
@@ -128,12 +201,13 @@ impl Spill {
         what: &str,
         id: &str,
     ) -> Result<std::result::Result<String, String>> {
-        match self.username_of(key)? {
+        match self.username_of(key) {
             Some((_, Some(why))) => Ok(Err(format!("{what} \"{key}\" was not written: {why}"))),
-            Some((name, None)) => Ok(Ok(name)),
+            Some((name, None)) => Ok(Ok(name.to_string())),
             None => {
                 let name = self
                     .users
+                    .names
                     .assign(NameKind::User, key, key, &fallback_user(key));
                 self.note(
                     "account",
@@ -148,15 +222,16 @@ impl Spill {
     }
 
     fn user(&mut self, u: &User) -> Result<WriteOutcome> {
-        if let Some((name, failed)) = self.username_of(&u.key)? {
-            return Ok(match failed {
-                Some(why) => WriteOutcome::Failed(why),
-                None => WriteOutcome::Written(name),
+        if let Some(row) = self.users.get(&u.key) {
+            return Ok(match &row.failed {
+                Some(why) => WriteOutcome::Failed(why.clone()),
+                None => WriteOutcome::Written(row.username.clone()),
             });
         }
-        let username = self
-            .users
-            .assign(NameKind::User, &u.key, &u.key, &fallback_user(&u.key));
+        let username =
+            self.users
+                .names
+                .assign(NameKind::User, &u.key, &u.key, &fallback_user(&u.key));
         if username != u.key {
             self.note(
                 "user",
@@ -190,7 +265,7 @@ impl Spill {
                 Ok(e)
             }
         });
-        let (json, failed) = match email {
+        let (line, failed) = match email {
             Ok(email) => {
                 let line = super::wire::User {
                     username: username.clone(),
@@ -223,24 +298,26 @@ impl Spill {
                     delete_at: (!u.active).then_some(1),
                     ..Default::default()
                 };
-                (Some(serde_json::to_string(&line)?), None)
+                (Some(line), None)
             }
             Err(why) => (None, Some(why)),
         };
-        self.db
-            .prepare_cached(
-                "INSERT INTO users(key, username, json, failed) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![u.key, username, json, failed])?;
-        Ok(match failed {
-            Some(why) => WriteOutcome::Failed(why),
-            None => WriteOutcome::Written(username),
-        })
+        let outcome = match &failed {
+            Some(why) => WriteOutcome::Failed(why.clone()),
+            None => WriteOutcome::Written(username.clone()),
+        };
+        self.users.add(UserRow {
+            key: u.key.clone(),
+            username,
+            line,
+            failed,
+        });
+        Ok(outcome)
     }
 
     /// `value` within `max` characters; a cut is recorded.
     fn fit(
-        &self,
+        &mut self,
         id: &str,
         field: &str,
         value: Option<&str>,
@@ -259,13 +336,10 @@ impl Spill {
     }
 
     fn community(&mut self, c: &Community) -> Result<WriteOutcome> {
-        let existing: Option<String> = self
-            .db
-            .prepare_cached("SELECT name FROM channels WHERE key = ?1")?
-            .query_row([&c.key], |r| r.get(0))
-            .optional()?;
-        if let Some(name) = existing {
-            return Ok(WriteOutcome::Written(name));
+        if let Some(&n) = self.channel_numbers.get(&c.key) {
+            return Ok(WriteOutcome::Written(
+                self.channels[n as usize].name.clone(),
+            ));
         }
         let direct = matches!(c.extra.get("kind").map(String::as_str), Some("dm" | "mpim"));
         let name = if direct {
@@ -284,7 +358,7 @@ impl Spill {
                 wanted
             };
             let name = self
-                .channels
+                .channel_names
                 .assign(NameKind::Channel, &c.key, wanted, &fallback);
             if name != c.key {
                 self.note(
@@ -333,38 +407,33 @@ impl Spill {
                 validate::MAX_PURPOSE_RUNES,
             )?,
         };
-        self.db
-            .prepare_cached(
-                "INSERT INTO channels(key, name, direct, json, owners) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                c.key,
-                name,
-                direct,
-                serde_json::to_string(&line)?,
-                serde_json::to_string(&c.owners)?
-            ])?;
+        self.channel_numbers
+            .insert(c.key.clone(), self.channels.len() as u32);
+        self.channels.push(ChannelRow {
+            key: c.key.clone(),
+            name: name.clone(),
+            direct,
+            line,
+            owners: c.owners.iter().cloned().collect(),
+            direct_members: BTreeSet::new(),
+            authors: BTreeSet::new(),
+        });
         Ok(WriteOutcome::Written(name))
     }
 
-    fn channel_known(&self, key: &str) -> Result<bool> {
-        Ok(self
-            .db
-            .prepare_cached("SELECT 1 FROM channels WHERE key = ?1")?
-            .query_row([key], |_| Ok(()))
-            .optional()?
-            .is_some())
+    fn channel_number(&self, key: &str) -> Option<u32> {
+        self.channel_numbers.get(key).copied()
     }
 
     fn membership(&mut self, m: &Membership) -> Result<WriteOutcome> {
-        if !self.channel_known(&m.community)? {
+        let Some(channel) = self.channel_number(&m.community) else {
             return Ok(WriteOutcome::Failed(format!(
                 "community \"{}\" is not in this file",
                 m.community
             )));
-        }
-        let username = match self.username_of(&m.user)? {
-            Some((name, None)) => name,
+        };
+        let username = match self.username_of(&m.user) {
+            Some((name, None)) => name.to_string(),
             Some((_, Some(why))) => {
                 return Ok(WriteOutcome::Failed(format!(
                     "user \"{}\" was not written: {why}",
@@ -378,28 +447,28 @@ impl Spill {
                 )))
             }
         };
-        self.db
-            .prepare_cached("INSERT OR IGNORE INTO members(community, username) VALUES (?1, ?2)")?
-            .execute(params![m.community, username])?;
+        let row = &mut self.channels[channel as usize];
+        if row.direct {
+            row.direct_members.insert(username.clone());
+        }
+        self.members
+            .entry(username.clone())
+            .or_default()
+            .insert(m.community.clone());
         Ok(WriteOutcome::Written(format!("{}/{username}", m.community)))
     }
-
-    /// `(community, root, create_at)` of a stored post.
-    fn post_info(&self, id: &str) -> Result<Option<(String, Option<String>, i64)>> {
-        Ok(self
-            .db
-            .prepare_cached("SELECT community, root, create_at FROM posts WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?)
+    fn next_entry(&mut self) -> u64 {
+        self.n += 1;
+        self.n
     }
 
     fn post(&mut self, p: &Post) -> Result<WriteOutcome> {
-        if !self.channel_known(&p.community)? {
+        let Some(channel) = self.channel_number(&p.community) else {
             return Ok(WriteOutcome::Failed(format!(
                 "community \"{}\" is not in this file",
                 p.community
             )));
-        }
+        };
         let author = match self.person(&p.author, "author", &p.id)? {
             Ok(a) => a,
             Err(why) => return Ok(WriteOutcome::Failed(why)),
@@ -407,10 +476,12 @@ impl Spill {
         let create_at = p.created_at.as_millisecond().max(1);
         let root = match p.thread_root.as_ref().or(p.parent.as_ref()) {
             None => None,
-            Some(r) => match self.post_info(r)? {
+            Some(r) => match self.index.get(r)? {
                 // A reply to a reply joins the first post's thread: Mattermost threads are flat.
-                Some((_, Some(root_of_root), _)) => Some(root_of_root),
-                Some(_) => Some(r.clone()),
+                Some(PostInfo {
+                    root: Some(root), ..
+                }) => Some(root),
+                Some(info) => Some((r.as_str().into(), info.place)),
                 None => {
                     return Ok(WriteOutcome::Failed(format!(
                         "its thread's first post \"{r}\" is not in this file"
@@ -420,11 +491,17 @@ impl Spill {
         };
         let body = rewrite_mentions(&p.body, &p.mentions, |k| {
             self.username_of(k)
-                .ok()
-                .flatten()
                 .and_then(|(n, f)| f.is_none().then_some(n))
         });
-        let parts = validate::split_message(&body, validate::MAX_MESSAGE_RUNES);
+        // Most messages are short: no copy then.
+        let parts: Vec<Cow<str>> = if body.len() <= validate::MAX_MESSAGE_RUNES {
+            vec![Cow::Borrowed(&body)]
+        } else {
+            validate::split_message(&body, validate::MAX_MESSAGE_RUNES)
+                .into_iter()
+                .map(Cow::Owned)
+                .collect()
+        };
         if parts.len() > 1 {
             self.note(
                 "split",
@@ -436,31 +513,59 @@ impl Spill {
                 ),
             )?;
         }
-        let stored = StoredPost {
-            source_id: p.id.clone(),
-            user: author,
-            parts,
-            create_at,
-            edit_at: p.edited_at.map(|t| t.as_millisecond()),
+        // A post written again replaces the earlier one (as the id says it is the same).
+        if self.index.get(&p.id)?.is_some() {
+            self.rewritten = true;
+        }
+        self.seq += 1;
+        let place = Place {
+            channel,
+            at: create_at,
+            seq: self.seq,
         };
-        self.db
-            .prepare_cached(
-                "INSERT OR REPLACE INTO posts(id, community, root, create_at, author, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                p.id,
-                p.community,
-                root,
-                create_at,
-                stored.user,
-                serde_json::to_string(&stored)?
-            ])?;
+        let edit_at = p.edited_at.map(|t| t.as_millisecond());
+        let key = Key::of(
+            place,
+            root.as_ref().map(|(_, at)| *at),
+            What::Post,
+            self.next_entry(),
+        );
+        self.entries.push(key, |out| {
+            payload::put_bytes(out, p.id.as_bytes());
+            payload::put_u64(out, place.seq);
+            payload::put_u64(out, channel as u64);
+            payload::put_bytes(out, author.as_bytes());
+            match &root {
+                None => payload::put_u64(out, 0),
+                Some((id, _)) => {
+                    payload::put_u64(out, 1);
+                    payload::put_bytes(out, id.as_bytes());
+                }
+            }
+            payload::put_u64(out, parts.len() as u64);
+            for (i, part) in parts.iter().enumerate() {
+                let body = Body {
+                    user: &author,
+                    message: part,
+                    // The source id, so that reading the file back gives the same ids.
+                    source_id: (i == 0 && root.is_none()).then_some(p.id.as_str()),
+                    // Parts a millisecond apart, so they keep their order.
+                    create_at: create_at + i as i64,
+                    edit_at,
+                };
+                put_fields(out, &body);
+            }
+        })?;
+        let row = &mut self.channels[channel as usize];
+        if row.direct {
+            row.authors.insert(author);
+        }
+        self.index.insert(&p.id, PostInfo { place, root })?;
         Ok(WriteOutcome::Written(p.id.clone()))
     }
 
     fn reaction(&mut self, r: &Reaction) -> Result<WriteOutcome> {
-        let Some((_, _, post_at)) = self.post_info(&r.post)? else {
+        let Some(post) = self.index.get(&r.post)? else {
             return Ok(WriteOutcome::Failed(format!(
                 "post \"{}\" is not in this file",
                 r.post
@@ -489,13 +594,23 @@ impl Spill {
             }
         };
         // Mattermost refuses a reaction older than its post.
+        let post_at = post.place.at;
         let at = r
             .created_at
             .map_or(post_at, |t| t.as_millisecond())
             .max(post_at);
-        self.db
-            .prepare_cached("INSERT OR REPLACE INTO reactions(post, username, emoji, create_at) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![r.post, user, name, at])?;
+        let key = Key::of(
+            post.place,
+            post.root.as_ref().map(|(_, at)| *at),
+            What::Reaction,
+            self.next_entry(),
+        );
+        self.entries.push(key, |out| {
+            payload::put_bytes(out, r.post.as_bytes());
+            payload::put_bytes(out, user.as_bytes());
+            payload::put_bytes(out, name.as_bytes());
+            payload::put_u64(out, at as u64);
+        })?;
         Ok(WriteOutcome::Written(format!("{}/{user}/{name}", r.post)))
     }
 
@@ -504,12 +619,12 @@ impl Spill {
         a: &Attachment,
         bytes: Option<Box<dyn Read + Send>>,
     ) -> Result<WriteOutcome> {
-        if self.post_info(&a.post)?.is_none() {
+        let Some(post) = self.index.get(&a.post)? else {
             return Ok(WriteOutcome::Failed(format!(
                 "post \"{}\" is not in this file",
                 a.post
             )));
-        }
+        };
         let Some(mut bytes) = bytes else {
             return Ok(WriteOutcome::Failed(format!(
                 "file \"{}\": the source has no content for it",
@@ -550,13 +665,114 @@ impl Spill {
             )));
         }
         let path = format!("{}/{}", &sha[..16], safe_file_name(&a.name));
-        self.db
-            .prepare_cached(
-                "INSERT OR REPLACE INTO attachments(id, post, path, file) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![a.id, a.post, path, file.to_string_lossy()])?;
+        let n = self.next_entry();
+        // A later file with the same id replaces this one.
+        self.attachments.insert(a.id.clone(), n);
+        let key = Key::of(
+            post.place,
+            post.root.as_ref().map(|(_, at)| *at),
+            What::Attachment,
+            n,
+        );
+        let file = file.to_string_lossy();
+        self.entries.push(key, |out| {
+            payload::put_bytes(out, a.post.as_bytes());
+            payload::put_bytes(out, a.id.as_bytes());
+            payload::put_bytes(out, path.as_bytes());
+            payload::put_bytes(out, file.as_bytes());
+        })?;
         Ok(WriteOutcome::Written(path))
     }
+}
+
+/// Appends `body` as JSON object members without the braces (`"user":…,"create_at":…`),
+/// as serde_json writes a `wire::Post`: the assembler adds the fields that are only known
+/// at the end around them.
+fn put_fields(out: &mut Vec<u8>, body: &Body) {
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]);
+    let string = json_string;
+    let mut int = itoa::Buffer::new();
+    out.extend_from_slice(b"\"user\":");
+    string(out, body.user);
+    out.extend_from_slice(b",\"message\":");
+    string(out, body.message);
+    if let Some(id) = body.source_id {
+        out.extend_from_slice(b",\"props\":{\"");
+        out.extend_from_slice(super::wire::SOURCE_ID_PROP.as_bytes());
+        out.extend_from_slice(b"\":");
+        string(out, id);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b",\"create_at\":");
+    out.extend_from_slice(int.format(body.create_at).as_bytes());
+    if let Some(at) = body.edit_at {
+        out.extend_from_slice(b",\"edit_at\":");
+        out.extend_from_slice(int.format(at).as_bytes());
+    }
+    let len = (out.len() - start - 4) as u32;
+    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+}
+
+/// `s` as a JSON string, exactly as serde_json writes it (`"`, `\\` and control
+/// characters escaped, the short forms where JSON has one, everything else as is), but
+/// eight bytes at a time where nothing needs escaping: message texts are most of a
+/// Mattermost import, and serde_json looks at them a byte at a time.
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // True when a byte of `w` is below 0x20, or is `"` or `\` (a byte with its high bit
+    // set, part of a multi-byte character, never is).
+    fn special(w: u64) -> bool {
+        let zero = |x: u64| x.wrapping_sub(LOW) & !x & HIGH != 0;
+        w.wrapping_sub(LOW * 0x20) & !w & HIGH != 0
+            || zero(w ^ (LOW * b'"' as u64))
+            || zero(w ^ (LOW * b'\\' as u64))
+    }
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 8 <= bytes.len() {
+            let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+            if !special(w) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xf) as usize]);
+                i += 1;
+                start = i;
+                continue;
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escaped);
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 fn fallback_user(key: &str) -> String {
@@ -584,30 +800,30 @@ fn safe_file_name(name: &str) -> String {
 }
 
 /// `@key` mentions become `@username` when normalisation renamed the account.
-fn rewrite_mentions(
-    body: &str,
+fn rewrite_mentions<'b, 'n>(
+    body: &'b str,
     mentions: &[String],
-    name_of: impl Fn(&str) -> Option<String>,
-) -> String {
-    let mut out = body.to_string();
+    name_of: impl Fn(&str) -> Option<&'n str>,
+) -> Cow<'b, str> {
+    let mut out = Cow::Borrowed(body);
     for key in mentions {
         let Some(name) = name_of(key).filter(|n| n != key) else {
             continue;
         };
         let needle = format!("@{key}");
         let mut result = String::with_capacity(out.len());
-        let mut rest = out.as_str();
+        let mut rest = out.as_ref();
         while let Some(i) = rest.find(&needle) {
             let after = &rest[i + needle.len()..];
             let boundary =
                 !after.starts_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
             result.push_str(&rest[..i]);
             result.push('@');
-            result.push_str(if boundary { &name } else { key });
+            result.push_str(if boundary { name } else { key });
             rest = after;
         }
         result.push_str(rest);
-        out = result;
+        out = Cow::Owned(result);
     }
     out
 }
@@ -618,10 +834,33 @@ mod tests {
 
     #[test]
     fn mentions_follow_renamed_accounts() {
-        let out = rewrite_mentions("merci @Léa et @Léa.x", &["Léa".into()], |_| {
-            Some("lea".into())
-        });
+        let out = rewrite_mentions("merci @Léa et @Léa.x", &["Léa".into()], |_| Some("lea"));
         assert_eq!(out, "merci @lea et @Léa.x");
+    }
+
+    /// The same bytes as serde_json for every ASCII character, in every position of an
+    /// 8-byte word, next to multi-byte characters.
+    #[test]
+    fn strings_are_escaped_as_serde_json_does() {
+        let mut samples: Vec<String> = (0u8..0x80)
+            .flat_map(|c| {
+                let c = c as char;
+                (0..10).map(move |at| {
+                    format!("{}{c}{}", "é".repeat(at % 3) + &"a".repeat(at), "日本 🎉")
+                })
+            })
+            .collect();
+        samples.extend([
+            "".into(),
+            "\"".into(),
+            "a\\b\"c\nd\u{7f}\u{1}é".into(),
+            "x".repeat(33),
+        ]);
+        for s in samples {
+            let mut ours = Vec::new();
+            json_string(&mut ours, &s);
+            assert_eq!(ours, serde_json::to_vec(&s).unwrap(), "{s:?}");
+        }
     }
 
     #[test]

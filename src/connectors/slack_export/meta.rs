@@ -5,7 +5,6 @@ use super::wire;
 use crate::core::model::{Community, User, Visibility};
 use crate::error::{Error, Result};
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 
 /// Which metadata file a conversation came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,10 +34,11 @@ pub struct Conversation {
 pub struct Meta {
     pub users: Vec<(String, wire::User)>,
     pub conversations: Vec<Conversation>,
-    /// Slack user id (and bot id, for bot users) → user key.
-    pub user_keys: HashMap<String, String>,
+    /// Slack user id (and bot id, for bot users) → user key (looked up per message: a
+    /// fast hash).
+    pub user_keys: foldhash::HashMap<String, String>,
     /// Channel id → community name (for `<#C…>` without a label).
-    pub channel_names: HashMap<String, String>,
+    pub channel_names: foldhash::HashMap<String, String>,
     pub warnings: Vec<String>,
 }
 
@@ -62,8 +62,8 @@ impl Meta {
         let mut meta = Meta {
             users: Vec::new(),
             conversations: Vec::new(),
-            user_keys: HashMap::new(),
-            channel_names: HashMap::new(),
+            user_keys: Default::default(),
+            channel_names: Default::default(),
             warnings: Vec::new(),
         };
         let mut found_any = false;

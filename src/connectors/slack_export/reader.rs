@@ -38,7 +38,7 @@ use super::day::{self, Scan};
 use super::emoji;
 use super::meta::{placeholder_user, Conversation, Meta};
 use super::mrkdwn::{self, Resolver};
-use super::wire::{File, Light, Message};
+use super::wire::{self, File, Light, Message, Reactions};
 use crate::connectors::bundle::attachments::sha256_of;
 use crate::connectors::export_archive::glue::Steps;
 use crate::connectors::{Located, Record};
@@ -82,6 +82,9 @@ pub struct Content {
     archive: Archive,
     placeholders: Vec<(String, Option<String>, String)>,
     joins: std::collections::HashMap<(usize, String), jiff::Timestamp>,
+    /// Day files (conversation, day) the reactions and attachments passes must read.
+    with_reactions: HashSet<(usize, usize)>,
+    with_files: HashSet<(usize, usize)>,
     stage: Stage,
     /// Position within the stage: item, or conversation and day file.
     item: usize,
@@ -101,6 +104,8 @@ impl Content {
         let Scan {
             placeholders,
             joins,
+            with_reactions,
+            with_files,
             ..
         } = day::scan(&mut archive, &export.meta, &export.listing.days)?;
         for w in &export.meta.warnings {
@@ -113,6 +118,8 @@ impl Content {
                 .map(|(id, (name, origin))| (id, name, origin))
                 .collect(),
             joins,
+            with_reactions,
+            with_files,
             export,
             stage: Stage::Users,
             item: 0,
@@ -173,7 +180,7 @@ impl Content {
 
     fn day_file(&mut self, meta: &Meta, conv: &Conversation, day: &str) -> Result<()> {
         let rel = day::day_path(&conv.folder, day);
-        let Some(bytes) = self.archive.read(&rel)? else {
+        let Some(bytes) = day::read_again(&mut self.archive, &rel)? else {
             return Ok(());
         };
         match self.stage {
@@ -184,7 +191,7 @@ impl Content {
                     let id = post_id(conv, m.ts.as_deref().unwrap_or_default());
                     let post = self.post(meta, conv, m, id);
                     self.queue.push_back(Located {
-                        origin: format!("{rel}#{n}"),
+                        origin: origin(&rel, n),
                         record: Record::Post(post),
                     });
                 }
@@ -192,10 +199,15 @@ impl Content {
             // A day file that does not mention the key has nothing for these passes.
             Stage::Reactions if day::mentions(&bytes, b"\"reactions\"") => {
                 let text = day::utf8(&self.archive, &rel, &bytes)?;
-                let messages = day::parse_light(&self.archive, &rel, text)?;
+                // The first pass checked every message: this one reads only what it needs.
+                let messages: Vec<Reactions> = day::parse_as(text)
+                    .map_err(|e| day::parse_error(&self.archive, &rel, text.as_bytes(), e))?;
                 for (n, m) in day::posts_in_order(&messages) {
+                    if m.reactions.is_empty() {
+                        continue;
+                    }
                     let id = post_id(conv, m.ts.as_deref().unwrap_or_default());
-                    self.reactions(meta, m, &id, &format!("{rel}#{n}"));
+                    self.reactions(meta, &m.reactions, &id, &origin(&rel, n));
                 }
             }
             Stage::Attachments if day::mentions(&bytes, b"\"file") => {
@@ -203,7 +215,7 @@ impl Content {
                 let messages = day::parse_light(&self.archive, &rel, text)?;
                 for (n, m) in day::posts_in_order(&messages) {
                     let id = post_id(conv, m.ts.as_deref().unwrap_or_default());
-                    self.attachments(m, &id, &format!("{rel}#{n}"))?;
+                    self.attachments(m, &id, &origin(&rel, n))?;
                 }
             }
             _ => {}
@@ -212,9 +224,9 @@ impl Content {
     }
 
     /// One reaction per person and emoji (`+1` and `thumbsup` are the same 👍).
-    fn reactions(&mut self, meta: &Meta, m: &Light, post: &str, origin: &str) {
+    fn reactions(&mut self, meta: &Meta, reactions: &[wire::Reaction], post: &str, origin: &str) {
         let mut seen: Vec<(String, String)> = Vec::new();
-        for r in &m.reactions {
+        for r in reactions {
             let emoji = emoji::from_slack(&r.name);
             for u in &r.users {
                 let user = meta.key_for(u);
@@ -362,7 +374,23 @@ impl Content {
 
 /// `<channel id>:<ts>`: stable across runs and exports of the same workspace.
 pub fn post_id(conv: &Conversation, ts: &str) -> String {
-    format!("{}:{ts}", conv.id)
+    let mut id = String::with_capacity(conv.id.len() + 1 + ts.len());
+    id.push_str(&conv.id);
+    id.push(':');
+    id.push_str(ts);
+    id
+}
+
+/// `general/2024-03-01.json#12`: where a record comes from (built once per message, so
+/// without the formatting machinery).
+fn origin(rel: &str, n: usize) -> String {
+    let mut buf = itoa::Buffer::new();
+    let n = buf.format(n);
+    let mut origin = String::with_capacity(rel.len() + 1 + n.len());
+    origin.push_str(rel);
+    origin.push('#');
+    origin.push_str(n);
+    origin
 }
 
 /// The Slack file id of an attachment this reader produced.
@@ -407,8 +435,17 @@ impl Steps for Content {
                 let days = export.listing.days.get(&conv.folder);
                 match days.and_then(|d| d.get(self.day)) {
                     Some(day) => {
+                        let at = (self.conv, self.day);
                         self.day += 1;
-                        self.day_file(meta, conv, day)?;
+                        // The first pass saw which files have reactions or shared files.
+                        let wanted = match self.stage {
+                            Stage::Reactions => self.with_reactions.contains(&at),
+                            Stage::Attachments => self.with_files.contains(&at),
+                            _ => true,
+                        };
+                        if wanted {
+                            self.day_file(meta, conv, day)?;
+                        }
                     }
                     None => {
                         (self.conv, self.day) = (self.conv + 1, 0);

@@ -168,6 +168,42 @@ pub struct UserProfile<'a> {
 /// A message read without keeping its text (much faster to parse).
 pub type Light<'a> = Message<'a, SkippedText>;
 
+/// A message as the reactions pass reads it: what places it, and its reactions; the rest
+/// is skipped unread (the first pass checked it).
+#[derive(Debug, Deserialize)]
+pub struct Reactions<'a> {
+    #[serde(default, borrow)]
+    pub subtype: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub ts: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub reactions: Vec<Reaction<'a>>,
+}
+
+/// What orders the messages of a day file.
+pub trait Stamped {
+    fn ts(&self) -> Option<&str>;
+    fn subtype(&self) -> &str;
+}
+
+impl<T> Stamped for Message<'_, T> {
+    fn ts(&self) -> Option<&str> {
+        self.ts.as_deref()
+    }
+    fn subtype(&self) -> &str {
+        Message::subtype(self)
+    }
+}
+
+impl Stamped for Reactions<'_> {
+    fn ts(&self) -> Option<&str> {
+        self.ts.as_deref()
+    }
+    fn subtype(&self) -> &str {
+        self.subtype.as_deref().unwrap_or("")
+    }
+}
+
 /// A `text` that must be a string, as in [`Message`], but is not kept: the first pass
 /// checks every message with it, so later passes cannot meet a message it let through.
 #[derive(Debug, Default)]
@@ -259,7 +295,8 @@ const SYSTEM_SUBTYPES: &[&str] = &[
 ];
 
 pub fn kind_of(subtype: &str) -> Kind {
-    if SYSTEM_SUBTYPES.binary_search(&subtype).is_ok() {
+    // Most messages have no subtype.
+    if !subtype.is_empty() && SYSTEM_SUBTYPES.binary_search(&subtype).is_ok() {
         Kind::System
     } else {
         Kind::Post

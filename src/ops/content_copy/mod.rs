@@ -12,6 +12,7 @@
 //! accepted it.
 
 mod lanes;
+mod read_ahead;
 mod report;
 mod sink;
 mod spill;
@@ -33,7 +34,7 @@ use jiff::Timestamp;
 use lanes::Lanes;
 use serde::Serialize;
 use sink::Sink;
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use user_map::{Target, UserMapper};
@@ -176,7 +177,7 @@ pub async fn copy(
         } else {
             1
         },
-        kept_communities: HashSet::new(),
+        kept_communities: Default::default(),
         placeholder_written: false,
     };
     if let (Some(l), Durability::AtFinish, false) =
@@ -256,17 +257,52 @@ struct Run<'a> {
     sink: &'a Sink<'a>,
     /// Lanes written at once (1: records written in order, one at a time).
     workers: usize,
-    kept_communities: HashSet<String>,
+    /// Lowercased keys, looked up per post: a fast hash.
+    kept_communities: foldhash::HashSet<String>,
     placeholder_written: bool,
 }
 
-/// Records still to come: the metadata read ahead, then the reader's stream.
+/// Records still to come: the metadata read ahead, then the reader's.
 struct Source<'s> {
     metadata: VecDeque<Located<Record>>,
-    records: BoxStream<'s, Result<Located<Record>>>,
+    records: Records<'s>,
 }
 
-impl Source<'_> {
+/// The reader's records: its stream, or the queue of the thread that reads it.
+enum Records<'s> {
+    Stream(BoxStream<'s, Result<Located<Record>>>),
+    Queue(read_ahead::Queue),
+}
+
+impl Records<'_> {
+    async fn next(&mut self) -> Option<Result<Located<Record>>> {
+        match self {
+            Records::Stream(s) => s.next().await,
+            Records::Queue(q) => q.next(),
+        }
+    }
+}
+
+impl<'s> Source<'s> {
+    /// Reads the source's metadata (users, communities, memberships) in full before the
+    /// first write, so a broken users or channels file never leaves a half-copied
+    /// destination.
+    async fn start(mut records: Records<'s>) -> Result<Source<'s>> {
+        let mut metadata = VecDeque::new();
+        while let Some(item) = records.next().await {
+            let item = item?;
+            let is_metadata = matches!(
+                item.record,
+                Record::User(_) | Record::Community(_) | Record::Membership(_)
+            );
+            metadata.push_back(item);
+            if !is_metadata {
+                break;
+            }
+        }
+        Ok(Source { metadata, records })
+    }
+
     async fn next(&mut self) -> Result<Option<Located<Record>>> {
         if let Some(item) = self.metadata.pop_front() {
             return Ok(Some(item));
@@ -314,34 +350,46 @@ fn lane_key(record: &Record) -> String {
 
 impl Run<'_> {
     async fn stream(&mut self, progress: &dyn Progress) -> Result<()> {
-        let mut records = self.sink.source.read_content()?;
+        let records = self.sink.source.read_content()?;
         let task = progress.task("copying", None);
-        // Source metadata is read and checked in full before the first write, so a broken
-        // users or channels file never leaves a half-copied destination.
-        let mut metadata = VecDeque::new();
-        while let Some(item) = records.next().await {
-            let item = item?;
-            let is_metadata = matches!(
-                item.record,
-                Record::User(_) | Record::Community(_) | Record::Membership(_)
-            );
-            metadata.push_back(item);
-            if !is_metadata {
-                break;
-            }
-        }
-        let mut source = Source { metadata, records };
-        if self.workers == 1 {
-            while let Some(item) = source.next().await? {
-                if let Some(item) = self.prepare(item) {
-                    self.sink.apply(item).await?;
-                }
-                task.inc(1);
-            }
+        if self.workers == 1 && read_ahead::available() {
+            // Nothing else runs on this thread meanwhile: the writer is written to in order.
+            read_ahead::consume_on_thread(records, |records| async {
+                let mut source = Source::start(Records::Queue(records)).await?;
+                self.copy_in_order(&mut source, &*task).await
+            })?;
         } else {
-            self.stream_in_lanes(&mut source, &*task).await?;
+            let mut source = Source::start(Records::Stream(records)).await?;
+            if self.workers == 1 {
+                self.copy_in_order(&mut source, &*task).await?;
+            } else {
+                self.stream_in_lanes(&mut source, &*task).await?;
+            }
         }
         task.finish();
+        Ok(())
+    }
+
+    /// Every record written in the reader's order, one at a time.
+    async fn copy_in_order(
+        &mut self,
+        source: &mut Source<'_>,
+        task: &dyn ProgressTask,
+    ) -> Result<()> {
+        // Counted in steps: a progress bar's update costs more than a record's mapping.
+        const STEP: u64 = 256;
+        let mut done = 0u64;
+        while let Some(item) = source.next().await? {
+            if let Some(item) = self.prepare(item) {
+                self.sink.apply(item).await?;
+            }
+            done += 1;
+            if done == STEP {
+                task.inc(done);
+                done = 0;
+            }
+        }
+        task.inc(done);
         Ok(())
     }
 
@@ -455,7 +503,10 @@ impl Run<'_> {
                 Some(Record::Community(c))
             }
             Record::Membership(mut m) => {
-                if !self.kept_communities.contains(&m.community.to_lowercase()) {
+                if !self
+                    .kept_communities
+                    .contains(&*user_map::lowercase(&m.community))
+                {
                     return None;
                 }
                 match self.mapper.target_of(&m.user, placeholder) {
@@ -467,7 +518,10 @@ impl Run<'_> {
                 }
             }
             Record::Post(mut p) => {
-                if !self.kept_communities.contains(&p.community.to_lowercase()) {
+                if !self
+                    .kept_communities
+                    .contains(&*user_map::lowercase(&p.community))
+                {
                     self.posts_left_out();
                     return None;
                 }

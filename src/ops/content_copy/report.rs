@@ -7,24 +7,55 @@ use crate::error::Result;
 use anyhow::Context;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
-/// Writes `<destination>.migration-report.json` and `.md` beside a file destination (in
-/// the current folder for a server) and returns their paths.
-pub fn write_report_files(report: &CopyReport, dest: &Endpoint) -> Result<(PathBuf, PathBuf)> {
-    let base = super::default_state_path(dest);
-    let stem = base
+/// Writes the report as `.migration-report.json` and `.md` beside a file destination
+/// (`DST.migration-report.*`) or, for a server, beside its ledger: the `--state` file
+/// given, else the default ledger in the current folder. Returns their paths. They name
+/// people and source ids, so they are readable by their owner only, as the ledger is.
+pub fn write_report_files(
+    report: &CopyReport,
+    dest: &Endpoint,
+    state: Option<&Path>,
+) -> Result<(PathBuf, PathBuf)> {
+    let base = match state {
+        Some(ledger) if !dest.kind.is_file() => ledger.to_path_buf(),
+        _ => super::default_state_path(dest),
+    };
+    let name = base
         .file_name()
-        .map(|n| n.to_string_lossy().replace(".esnctl-state.db", ""))
+        .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "esnctl".into());
+    let stem = name
+        .strip_suffix(".esnctl-state.db")
+        .or_else(|| name.strip_suffix(".db"))
+        .unwrap_or(&name);
     let json_path = base.with_file_name(format!("{stem}.migration-report.json"));
     let md_path = base.with_file_name(format!("{stem}.migration-report.md"));
-    let json = serde_json::to_vec_pretty(report)?;
-    std::fs::write(&json_path, json)
-        .with_context(|| format!("cannot write {}", json_path.display()))?;
-    std::fs::write(&md_path, markdown(report))
-        .with_context(|| format!("cannot write {}", md_path.display()))?;
+    write_private(&json_path, &serde_json::to_vec_pretty(report)?)?;
+    write_private(&md_path, markdown(report).as_bytes())?;
     Ok((json_path, md_path))
+}
+
+/// Writes `bytes` to `path`, mode 0600 (also when the file was there with another mode).
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let write = || -> std::io::Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            options.mode(0o600);
+            let file = options.open(path)?;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            (&file).write_all(bytes)
+        }
+        #[cfg(not(unix))]
+        options.open(path)?.write_all(bytes)
+    };
+    write().with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 fn markdown(r: &CopyReport) -> String {

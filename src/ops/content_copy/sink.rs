@@ -6,7 +6,7 @@
 //! checked once its lane has written its thread's root (same community, same lane, earlier
 //! in it), and reactions and attachments after every post was written (phases).
 
-use super::{CopyReport, Omission, MAX_LISTED};
+use super::{CommunityCounts, CopyReport, Omission, MAX_LISTED};
 use crate::connectors::{
     IdLookup, Located, NoIds, ReadContent, Record, RecordKind, WriteContent, WriteOutcome,
 };
@@ -30,6 +30,9 @@ pub(super) struct Sink<'a> {
 
 struct State {
     report: CopyReport,
+    /// Counts per community, moved into the report at the end (a hash map: this is
+    /// updated per record).
+    communities: foldhash::HashMap<String, CommunityCounts>,
     /// Posts copied in a dry run (a real run asks the ledger).
     copied_posts: HashSet<String>,
 }
@@ -52,6 +55,7 @@ impl<'a> Sink<'a> {
             posts_left_out: AtomicBool::new(false),
             state: Mutex::new(State {
                 report,
+                communities: Default::default(),
                 copied_posts: HashSet::new(),
             }),
         }
@@ -62,10 +66,9 @@ impl<'a> Sink<'a> {
     }
 
     pub fn into_report(self) -> CopyReport {
-        self.state
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
-            .report
+        let mut state = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        state.report.communities.extend(state.communities);
+        state.report
     }
 
     /// Must `post` have been copied for a record that depends on it to be written?
@@ -140,7 +143,7 @@ impl<'a> Sink<'a> {
             WriteOutcome::Written(target) => {
                 // Only now: a record is done once the destination accepted it.
                 if let Some(l) = self.ledger {
-                    l.record(kind, &id, &target)?;
+                    l.record(kind, id, target)?;
                 }
                 self.count(&record);
             }
@@ -163,21 +166,30 @@ impl<'a> Sink<'a> {
 
     fn count(&self, record: &Record) {
         let mut state = self.state();
-        let communities = &mut state.report.communities;
-        match record {
-            Record::Membership(m) => {
-                communities
-                    .entry(m.community.clone())
-                    .or_default()
-                    .memberships += 1
+        let state = &mut *state;
+        let community = match record {
+            Record::Membership(m) => Some(&m.community),
+            Record::Post(p) => Some(&p.community),
+            _ => None,
+        };
+        if let Some(key) = community {
+            let bump = |c: &mut CommunityCounts| match record {
+                Record::Membership(_) => c.memberships += 1,
+                Record::Post(p) if p.is_reply() => c.replies += 1,
+                _ => c.posts += 1,
+            };
+            // The key is copied only the first time (this runs per record).
+            match state.communities.get_mut(key) {
+                Some(c) => bump(c),
+                None => {
+                    let mut c = CommunityCounts::default();
+                    bump(&mut c);
+                    state.communities.insert(key.clone(), c);
+                }
             }
-            Record::Post(p) if p.is_reply() => {
-                communities.entry(p.community.clone()).or_default().replies += 1
-            }
-            Record::Post(p) => communities.entry(p.community.clone()).or_default().posts += 1,
-            _ => {}
         }
-        let s = &mut state.report.summary;
+        let report = &mut state.report;
+        let s = &mut report.summary;
         match record {
             Record::User(_) => s.users += 1,
             Record::Community(_) => s.communities += 1,

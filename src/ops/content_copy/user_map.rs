@@ -3,6 +3,7 @@
 
 use crate::core::model::User;
 use crate::error::{Error, Result};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -87,7 +88,8 @@ pub struct UserMapper {
     dest_by_email: HashMap<String, String>,
     dest_by_key: HashMap<String, String>,
     policy: UnmappedPolicy,
-    resolved: HashMap<String, Target>,
+    /// Looked up for every post, mention and reaction: a fast hash.
+    resolved: foldhash::HashMap<String, Target>,
 }
 
 impl UserMapper {
@@ -105,7 +107,7 @@ impl UserMapper {
             dest_by_email,
             dest_by_key,
             policy,
-            resolved: HashMap::new(),
+            resolved: Default::default(),
         }
     }
 
@@ -144,25 +146,30 @@ impl UserMapper {
     /// The destination key for a source user key; `None` when their content is skipped.
     /// A key the source never listed as a user follows the unmapped policy.
     pub fn target_of(&self, source_key: &str, placeholder: &str) -> Option<String> {
-        let target = self
-            .resolved
-            .get(&source_key.to_lowercase())
-            .cloned()
-            .unwrap_or(match self.policy {
-                UnmappedPolicy::Create => Target::Create(source_key.to_string()),
-                UnmappedPolicy::Placeholder => Target::Placeholder,
-                UnmappedPolicy::Skip => Target::Skip,
-            });
-        match target {
-            Target::Existing(k) | Target::Create(k) => Some(k),
-            Target::Placeholder => Some(placeholder.to_string()),
-            Target::Skip => None,
+        match self.resolved.get(lowercase(source_key).as_ref()) {
+            Some(Target::Existing(k) | Target::Create(k)) => Some(k.clone()),
+            Some(Target::Placeholder) => Some(placeholder.to_string()),
+            Some(Target::Skip) => None,
+            None => match self.policy {
+                UnmappedPolicy::Create => Some(source_key.to_string()),
+                UnmappedPolicy::Placeholder => Some(placeholder.to_string()),
+                UnmappedPolicy::Skip => None,
+            },
         }
     }
 
     /// True when the destination already has an account with this key.
     pub fn destination_has(&self, key: &str) -> bool {
         self.dest_by_key.contains_key(&key.to_lowercase())
+    }
+}
+
+/// `key` lowercased, borrowed when it already is (most keys: this runs per record).
+pub(super) fn lowercase(key: &str) -> Cow<'_, str> {
+    if key.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(key)
+    } else {
+        Cow::Owned(key.to_lowercase())
     }
 }
 
