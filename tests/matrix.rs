@@ -148,6 +148,44 @@ fn users_sync_lifecycle_against_synapse() {
     assert_eq!(pm["email"], "paul.martin@durand-fils.fr");
     assert_eq!(user(&users, "mdurand")["active"], false);
     assert!(stderr(&out).contains("mdurand"), "{}", stderr(&out));
+
+    // esnctl deactivates pmartin again, then an admin reactivates him by hand: the mark in
+    // the registry is stale, and the next sync clears it…
+    let out = sync(
+        srv,
+        dir,
+        &[people_v2.as_str(), "csv:extra.csv"],
+        &["--max-deactivations", "5"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    srv.call(
+        "PUT",
+        "/_synapse/admin/v2/users/@pmartin:localhost",
+        Some(json!({"deactivated": false})),
+        None,
+    );
+    let out = sync(srv, dir, &sources, &["--max-deactivations", "5"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = json_stdout(&out);
+    let change = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "pmartin")
+        .unwrap_or_else(|| panic!("no change for pmartin: {plan:#}"));
+    assert_eq!(change["action"], "update", "{change}");
+    assert_eq!(change["fields"]["deactivated_by"], json!(["esnctl", null]));
+    // …so that when he is deactivated by hand later, a sync leaves him so.
+    srv.call(
+        "POST",
+        "/_synapse/admin/v1/deactivate/@pmartin:localhost",
+        Some(json!({"erase": false})),
+        None,
+    );
+    let out = sync(srv, dir, &sources, &["--max-deactivations", "5"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_stdout(&out)["summary"]["reactivate"], 0);
+    assert_eq!(user(&matrix_users(srv, dir), "pmartin")["active"], false);
 }
 
 #[test]

@@ -198,6 +198,66 @@ fn inactive_users_deactivated_by_hand_are_not_reactivated() {
 }
 
 #[test]
+fn a_mark_left_by_a_reactivation_by_hand_is_cleared_so_a_later_deactivation_by_hand_stays() {
+    let srv = ScimServer::start("stale-mark");
+    let dir = tempfile::tempdir().unwrap();
+    let to = srv.endpoint();
+    let marked = |srv: &ScimServer| -> Vec<serde_json::Value> {
+        srv.groups()
+            .into_iter()
+            .find(|g| g["displayName"] == "esnctl-deactivated")
+            .map(|g| g["members"].as_array().cloned().unwrap_or_default())
+            .unwrap_or_default()
+            .iter()
+            .map(|m| m["value"].clone())
+            .collect()
+    };
+    let set_active = |srv: &ScimServer, id: &str, active: bool| {
+        let ops = json!([{"op": "replace", "path": "active", "value": active}]);
+        assert_eq!(srv.patch(&format!("Users/{id}"), ops), 204);
+    };
+    assert_eq!(sync(dir.path(), &srv, &to, &ldif("people.ldif"), &[]).1, 0);
+    // pmartin leaves the directory: esnctl deactivates and marks him.
+    let (_, code, err) = sync(
+        dir.path(),
+        &srv,
+        &to,
+        &ldif("people-v2.ldif"),
+        &["--max-deactivations", "1"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let paul = srv.user("pmartin")["id"].clone();
+    assert!(marked(&srv).contains(&paul));
+
+    // An admin reactivates him by hand, and he is back in the directory: the mark is stale.
+    set_active(&srv, paul.as_str().unwrap(), true);
+    let (plan, code, err) = sync(
+        dir.path(),
+        &srv,
+        &to,
+        &ldif("people.ldif"),
+        &["--max-deactivations", "100%"],
+    );
+    assert_eq!(code, 0, "{plan}\n{err}");
+    let change = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "pmartin")
+        .unwrap_or_else(|| panic!("no change for pmartin: {plan}"));
+    assert_eq!(change["action"], "update", "{change}");
+    assert_eq!(change["fields"]["deactivated_by"], json!(["esnctl", null]));
+    assert!(!marked(&srv).contains(&paul), "{:?}", marked(&srv));
+
+    // Deactivated by hand later: a sync leaves him so.
+    set_active(&srv, paul.as_str().unwrap(), false);
+    let (plan, code, err) = sync(dir.path(), &srv, &to, &ldif("people.ldif"), &[]);
+    assert_eq!(code, 0, "{plan}\n{err}");
+    assert_eq!(plan["summary"]["reactivate"], 0, "{plan}");
+    assert_eq!(srv.user("pmartin")["active"], false);
+}
+
+#[test]
 fn bulk_and_single_requests_give_the_same_users() {
     let srv_bulk = ScimServer::start("bulk");
     let srv_single = ScimServer::start("single");

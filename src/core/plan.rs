@@ -282,6 +282,17 @@ fn plan_matched(want: User, have: User, stores: &dyn Fn(&str) -> bool, plan: &mu
             }
         }
     }
+    // Active, yet marked as deactivated by esnctl: someone reactivated the account by hand.
+    // The stale mark goes; kept, it would make a later deactivation by hand look like
+    // esnctl's, and a sync would undo it.
+    let stale_mark = want.active && have.active && deactivated_by_esnctl(&have);
+    if stale_mark {
+        fields.push(FieldChange {
+            field: "deactivated_by".into(),
+            old: Some(DEACTIVATED_BY_ESNCTL.into()),
+            new: None,
+        });
+    }
 
     let action = match (want.active, have.active) {
         (true, false) if deactivated_by_esnctl(&have) => Action::Reactivate,
@@ -309,6 +320,9 @@ fn plan_matched(want: User, have: User, stores: &dyn Fn(&str) -> bool, plan: &mu
         desired.extra = extra;
     }
     desired.source = source;
+    if stale_mark {
+        desired.deactivated_by = None;
+    }
     match action {
         Action::Reactivate => {
             desired.active = true;
@@ -560,6 +574,33 @@ mod tests {
         assert_eq!(plan.changes[0].action, Action::Reactivate);
         assert!(plan.changes[0].desired.active);
         assert_eq!(plan.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_stale_mark_on_an_account_reactivated_by_hand_is_cleared() {
+        let mut reactivated = user("a", "a@x");
+        reactivated.deactivated_by = Some(DEACTIVATED_BY_ESNCTL.into());
+        let plan = diff_users(&[user("a", "a@x")], &[], &[reactivated.clone()], &all);
+        assert_eq!(plan.changes.len(), 1);
+        let change = &plan.changes[0];
+        assert_eq!(change.action, Action::Update);
+        assert_eq!(change.desired.deactivated_by, None);
+        assert!(change.desired.active);
+        assert_eq!(
+            change.fields,
+            [FieldChange {
+                field: "deactivated_by".into(),
+                old: Some(DEACTIVATED_BY_ESNCTL.into()),
+                new: None,
+            }]
+        );
+        // Gone from the source: deactivated again, and marked again.
+        let plan = diff_users(&[], &[], &[reactivated], &all);
+        assert_eq!(plan.changes[0].action, Action::Deactivate);
+        assert_eq!(
+            plan.changes[0].desired.deactivated_by.as_deref(),
+            Some(DEACTIVATED_BY_ESNCTL)
+        );
     }
 
     #[test]

@@ -130,8 +130,8 @@ impl MatrixConnector {
                 self.save_account(target, Self::account_of(d, None)).await
             }
             Action::Deactivate => {
-                // The mark first: if the deactivation then fails, an active account with a
-                // mark is read as "not deactivated by esnctl" anyway.
+                // The mark first: if the deactivation then fails, the next sync finds an
+                // active account with a stale mark, and deactivates it again or clears it.
                 let mut account = Self::account_of(d, d.deactivated_by.clone());
                 if account.email.is_none() {
                     account.email = change.current.as_ref().and_then(|c| c.email.clone());
@@ -234,9 +234,9 @@ impl ReadUsers for MatrixConnector {
             user.display_name = u.displayname.filter(|d| !d.is_empty());
             user.external_id = account.and_then(|a| a.external_id.clone());
             user.active = !u.deactivated;
-            if u.deactivated {
-                user.deactivated_by = account.and_then(|a| a.deactivated_by.clone());
-            }
+            // Also on an active account (reactivated by hand, or a deactivation that
+            // failed after its mark): the plan then clears the stale mark.
+            user.deactivated_by = account.and_then(|a| a.deactivated_by.clone());
             user.handle = Some(u.name);
             set.users.push(user);
         }

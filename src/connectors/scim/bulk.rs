@@ -116,6 +116,16 @@ pub(super) async fn apply(
             enterprise: d.enterprise,
         };
         let ops = users::patch_ops(current, &c.desired, &ctx);
+        if ops.is_empty() {
+            // Nothing on the account changes (e.g. only esnctl's deactivation mark goes,
+            // which is the ledger group's business): done without a request.
+            outcomes[i] = Some(Ok(Done {
+                id,
+                manager_pending: false,
+            }));
+            task.inc(1);
+            continue;
+        }
         let mut op = json!({
             "method": "PATCH",
             "path": format!("/{}/{id}", d.users),

@@ -182,18 +182,30 @@ impl ScimConnector {
         let Some(name) = self.ledger_name().map(str::to_string) else {
             return;
         };
-        let ids = |action: Action, outcomes: &[Option<Outcome>]| -> Vec<(usize, String)> {
+        let ids = |wanted: fn(&UserChange) -> bool,
+                   outcomes: &[Option<Outcome>]|
+         -> Vec<(usize, String)> {
             (0..changes.len())
-                .filter(|&i| changes[i].action == action)
+                .filter(|&i| wanted(&changes[i]))
                 .filter_map(|i| match &outcomes[i] {
                     Some(Ok(done)) => Some((i, done.id.clone())),
                     _ => None,
                 })
                 .collect()
         };
+        // A reactivation, or an update that clears a stale mark (an account reactivated
+        // by hand), takes the account out of the group.
+        let clears_mark = |c: &UserChange| {
+            c.action == Action::Reactivate
+                || (c
+                    .current
+                    .as_ref()
+                    .is_some_and(|u| u.deactivated_by.is_some())
+                    && c.desired.deactivated_by.is_none())
+        };
         let (adds, removes) = (
-            ids(Action::Deactivate, outcomes),
-            ids(Action::Reactivate, outcomes),
+            ids(|c| c.action == Action::Deactivate, outcomes),
+            ids(clears_mark, outcomes),
         );
         if adds.is_empty() && removes.is_empty() {
             return;
@@ -232,12 +244,20 @@ impl ScimConnector {
         }
         .await;
         if let Err(e) = result {
-            for (i, _) in adds.iter().chain(&removes) {
+            let consequence = |added: bool| {
+                if added {
+                    "the next sync will not reactivate this user automatically"
+                } else {
+                    "the account still carries the mark; the next sync removes it"
+                }
+            };
+            let listed = adds.iter().map(|a| (a, true));
+            for ((i, _), added) in listed.chain(removes.iter().map(|r| (r, false))) {
                 outcomes[*i] = Some(Err(Fail::Item(format!(
-                    "\"{}\": {}d, but updating the SCIM group \"{name}\" that records esnctl's deactivations failed ({e}); \
-                     the next sync will not reactivate this user automatically",
+                    "\"{}\": {}d, but updating the SCIM group \"{name}\" that records esnctl's deactivations failed ({e}); {}",
                     changes[*i].key,
-                    changes[*i].action.as_str()
+                    changes[*i].action.as_str(),
+                    consequence(added)
                 ))));
             }
         }

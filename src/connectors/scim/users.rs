@@ -66,7 +66,8 @@ pub fn to_canonical(
     if let Some(n) = ent.employee_number {
         user.extra.insert("employee_number".into(), n);
     }
-    if !user.active && marked.contains(&u.id) {
+    // Also on an active account (reactivated by hand): the plan then clears the stale mark.
+    if marked.contains(&u.id) {
         user.deactivated_by = Some(crate::core::plan::DEACTIVATED_BY_ESNCTL.to_string());
     }
     user
