@@ -72,9 +72,13 @@ impl Ledger {
             .with_context(|| format!("cannot open state file {}", path.display()))?;
         // Larger pages for a new file (an existing one keeps its own): a ledger gets one
         // row per record; measured, inserts cost a fifth less than with 4 KiB pages
-        // (fewer page splits and levels).
+        // (fewer page splits and levels). A 16 MiB page cache instead of SQLite's 2 MiB:
+        // a run's rows go in one transaction, and with 2 MiB the B-tree's pages were
+        // spilled to the WAL and read back all along (a 100k-message copy into a bundle
+        // went from 0.90 s to 0.57 s). Bounded, so memory stays flat for larger copies.
         conn.execute_batch(
-            "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+            "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+             PRAGMA cache_size = -16384;",
         )
         .and_then(|()| conn.execute_batch(SCHEMA))
         .with_context(|| format!("{} is not a usable esnctl state file", path.display()))?;
