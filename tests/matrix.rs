@@ -9,7 +9,7 @@ mod common;
 #[path = "common/synapse.rs"]
 mod synapse;
 
-use common::{esnctl, fixture, json_stdout, stderr};
+use common::{esnctl, fixture, json_stdout, plan_change, stderr};
 use esnctl::connectors::Connector;
 use esnctl::core::activity::ActivityKind;
 use esnctl::core::model::{Community, User, Visibility};
@@ -45,6 +45,16 @@ fn matrix_users(srv: &Server, dir: &Path) -> Vec<Value> {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     json_stdout(&out).as_array().unwrap().clone()
+}
+
+/// An admin deactivates `localpart` through Synapse's admin API, not through esnctl.
+fn deactivate_by_hand(srv: &Server, localpart: &str) {
+    srv.call(
+        "POST",
+        &format!("/_synapse/admin/v1/deactivate/@{localpart}:localhost"),
+        Some(json!({"erase": false})),
+        None,
+    );
 }
 
 fn user<'a>(users: &'a [Value], key: &str) -> &'a Value {
@@ -128,12 +138,7 @@ fn users_sync_lifecycle_against_synapse() {
     assert_eq!(pm["erased"], false);
 
     // Someone deactivates mdurand by hand: a sync must not reactivate that one.
-    srv.call(
-        "POST",
-        "/_synapse/admin/v1/deactivate/@mdurand:localhost",
-        Some(json!({"erase": false})),
-        None,
-    );
+    deactivate_by_hand(srv, "mdurand");
     // Back to v1: pmartin (esnctl's own deactivation) comes back, with his email.
     let out = sync(srv, dir, &sources, &["--max-deactivations", "5"]);
     assert!(
@@ -167,21 +172,11 @@ fn users_sync_lifecycle_against_synapse() {
     let out = sync(srv, dir, &sources, &["--max-deactivations", "5"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let plan = json_stdout(&out);
-    let change = plan["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["key"] == "pmartin")
-        .unwrap_or_else(|| panic!("no change for pmartin: {plan:#}"));
+    let change = plan_change(&plan, "pmartin");
     assert_eq!(change["action"], "update", "{change}");
     assert_eq!(change["fields"]["deactivated_by"], json!(["esnctl", null]));
     // …so that when he is deactivated by hand later, a sync leaves him so.
-    srv.call(
-        "POST",
-        "/_synapse/admin/v1/deactivate/@pmartin:localhost",
-        Some(json!({"erase": false})),
-        None,
-    );
+    deactivate_by_hand(srv, "pmartin");
     let out = sync(srv, dir, &sources, &["--max-deactivations", "5"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json_stdout(&out)["summary"]["reactivate"], 0);

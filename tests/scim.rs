@@ -239,12 +239,7 @@ fn a_mark_left_by_a_reactivation_by_hand_is_cleared_so_a_later_deactivation_by_h
         &["--max-deactivations", "100%"],
     );
     assert_eq!(code, 0, "{plan}\n{err}");
-    let change = plan["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["key"] == "pmartin")
-        .unwrap_or_else(|| panic!("no change for pmartin: {plan}"));
+    let change = plan_change(&plan, "pmartin");
     assert_eq!(change["action"], "update", "{change}");
     assert_eq!(change["fields"]["deactivated_by"], json!(["esnctl", null]));
     assert!(!marked(&srv).contains(&paul), "{:?}", marked(&srv));
@@ -400,12 +395,8 @@ fn refused_item_is_reported_with_its_key_and_the_others_applied() {
 
 /// The `error` of the change for `key` in a `users sync -o json` result.
 fn change_error(out: &serde_json::Value, key: &str) -> String {
-    out["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["key"] == key)
-        .and_then(|c| c["error"].as_str())
+    plan_change(out, key)["error"]
+        .as_str()
         .unwrap_or_else(|| panic!("no error for {key}: {out}"))
         .to_string()
 }

@@ -75,6 +75,16 @@ pub fn find_user<'a>(users: &'a [serde_json::Value], key: &str) -> &'a serde_jso
         .unwrap_or_else(|| panic!("user {key} not in {users:#?}"))
 }
 
+/// The change for `key` in a `users sync -o json` plan.
+pub fn plan_change<'a>(plan: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == key)
+        .unwrap_or_else(|| panic!("no change for {key}: {plan:#}"))
+}
+
 /// `esnctl -o json content stats ENDPOINT` in `dir`, which must succeed.
 pub fn content_stats(dir: &Path, endpoint: &str) -> serde_json::Value {
     let out = esnctl(dir)
