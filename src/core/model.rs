@@ -52,6 +52,16 @@ fn default_true() -> bool {
     true
 }
 
+/// `s.to_lowercase()`, borrowed when that changes nothing (the usual key or email): keys
+/// and emails compare case-insensitively, and indexing 100k records then allocates none.
+pub fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
+}
+
 /// The canonical user fields that can differ between two sides, in display order.
 pub const USER_FIELDS: &[&str] = &[
     "key",

@@ -2,7 +2,7 @@
 //! destination holds (actual), as create / update / deactivate / reactivate actions.
 //! Nothing is ever deleted.
 
-use crate::core::model::{User, USER_FIELDS};
+use crate::core::model::{lowercase, User, USER_FIELDS};
 use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -393,16 +393,6 @@ struct ActualIndex<'a> {
 struct NameIndex<'a> {
     by_key: HashMap<Cow<'a, str>, usize>,
     by_email: HashMap<Cow<'a, str>, usize>,
-}
-
-/// `s.to_lowercase()`, borrowed when that changes nothing (the usual username or email):
-/// indexing 100k users then allocates no key.
-fn lowercase(s: &str) -> Cow<'_, str> {
-    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(s.to_lowercase())
-    }
 }
 
 impl<'a> ActualIndex<'a> {

@@ -2,7 +2,7 @@
 
 use crate::connectors::{self, Connector, ItemResult, OpenOptions, UserSet};
 use crate::core::endpoint::{Capability, Endpoint};
-use crate::core::model::User;
+use crate::core::model::{lowercase, User};
 use crate::core::plan::{diff_users_owned, Action, UserPlan};
 use crate::core::progress::Progress;
 use crate::error::{Error, Kind, Result};
@@ -430,15 +430,6 @@ impl MergePlan {
             }
         }
         plan
-    }
-}
-
-/// `s.to_lowercase()`, borrowed when that changes nothing (the usual key or email).
-fn lowercase(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
-        Cow::Owned(s.to_lowercase())
-    } else {
-        Cow::Borrowed(s)
     }
 }
 

@@ -5,7 +5,7 @@ use super::{
     id_value, is_disabled, is_guid_value, AttributeMap, AttributeOverrides, DirEntry, Flavor,
 };
 use crate::connectors::UserSet;
-use crate::core::model::{DirectoryGroup, User};
+use crate::core::model::{lowercase, DirectoryGroup, User};
 use foldhash::HashMapExt;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -473,13 +473,7 @@ fn duplicates<T>(items: &[T], value: impl Fn(&T) -> Option<&str>) -> Vec<Vec<usi
     let mut lists: Vec<Vec<usize>> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         if let Some(v) = value(item) {
-            // Borrowed when already lowercase: no allocation per person.
-            let lower = if v.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
-                Cow::Owned(v.to_lowercase())
-            } else {
-                Cow::Borrowed(v)
-            };
-            match by_value.entry(lower) {
+            match by_value.entry(lowercase(v)) {
                 std::collections::hash_map::Entry::Occupied(mut e) => {
                     let at = *e.get();
                     if at < items.len() {

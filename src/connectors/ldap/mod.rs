@@ -26,7 +26,7 @@ use crate::connectors::directory::{
 use crate::connectors::{Connector, ReadGroups, ReadUsers, UserSet};
 use crate::core::endpoint::Endpoint;
 use crate::core::model::{DirectoryGroup, USER_FIELDS};
-use crate::core::progress::{NoProgress, Progress};
+use crate::core::progress::{NoProgress, Progress, StepCounter};
 use crate::error::{Error, Kind, Result};
 use async_trait::async_trait;
 use client::{Credentials, Session};
@@ -44,9 +44,7 @@ struct PeopleRead {
     person_dns: HashSet<String>,
     people: u64,
     task: Box<dyn crate::core::progress::ProgressTask>,
-    /// Entries not yet counted on the progress bar: it is told every 256 (a bar update
-    /// per entry was 5 % of the mapping, bar hidden or not).
-    unreported: u64,
+    counted: StepCounter,
 }
 
 impl PeopleRead {
@@ -67,11 +65,7 @@ impl PeopleRead {
         if let Some(dn) = dn.filter(|_| self.want_dns) {
             self.person_dns.insert(dn);
         }
-        self.unreported += 1;
-        if self.unreported == 256 {
-            self.task.inc(self.unreported);
-            self.unreported = 0;
-        }
+        self.counted.tick(&*self.task);
         Ok(())
     }
 }
@@ -219,7 +213,7 @@ impl LdapConnector {
             person_dns: HashSet::new(),
             people: 0,
             task: progress.task("reading LDAP", None),
-            unreported: 0,
+            counted: StepCounter::default(),
         };
         let (_, read) = session
             .search_apart(
@@ -236,10 +230,10 @@ impl LdapConnector {
             person_dns,
             people,
             task,
-            unreported,
+            mut counted,
             ..
         } = read;
-        task.inc(unreported);
+        counted.flush(&*task);
         task.finish();
         if people == 0 {
             // Exit 4, like the generic empty-source guard of `users sync`.

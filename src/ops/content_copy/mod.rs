@@ -25,8 +25,8 @@ pub use user_map::UnmappedPolicy;
 use crate::connectors::{self, Connector, Durability, Located, OpenOptions, Record, RecordKind};
 use crate::core::endpoint::{Capability, Endpoint};
 use crate::core::ledger::Ledger;
-use crate::core::model::{Community, User};
-use crate::core::progress::{Progress, ProgressTask};
+use crate::core::model::{lowercase, Community, User};
+use crate::core::progress::{Progress, ProgressTask, StepCounter};
 use crate::error::{Error, Kind, Result};
 use futures::stream::BoxStream;
 use futures::StreamExt;
@@ -376,20 +376,14 @@ impl Run<'_> {
         source: &mut Source<'_>,
         task: &dyn ProgressTask,
     ) -> Result<()> {
-        // Counted in steps: a progress bar's update costs more than a record's mapping.
-        const STEP: u64 = 256;
-        let mut done = 0u64;
+        let mut counted = StepCounter::default();
         while let Some(item) = source.next().await? {
             if let Some(item) = self.prepare(item) {
                 self.sink.apply(item).await?;
             }
-            done += 1;
-            if done == STEP {
-                task.inc(done);
-                done = 0;
-            }
+            counted.tick(task);
         }
-        task.inc(done);
+        counted.flush(task);
         Ok(())
     }
 
@@ -503,10 +497,7 @@ impl Run<'_> {
                 Some(Record::Community(c))
             }
             Record::Membership(mut m) => {
-                if !self
-                    .kept_communities
-                    .contains(&*user_map::lowercase(&m.community))
-                {
+                if !self.kept_communities.contains(&*lowercase(&m.community)) {
                     return None;
                 }
                 match self.mapper.target_of(&m.user, placeholder) {
@@ -518,10 +509,7 @@ impl Run<'_> {
                 }
             }
             Record::Post(mut p) => {
-                if !self
-                    .kept_communities
-                    .contains(&*user_map::lowercase(&p.community))
-                {
+                if !self.kept_communities.contains(&*lowercase(&p.community)) {
                     self.posts_left_out();
                     return None;
                 }

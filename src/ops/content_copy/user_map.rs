@@ -1,9 +1,8 @@
 //! Who writes as whom on the destination: `--user-map FILE`, then the destination's own
 //! users matched by email or username, then the policy for everyone else.
 
-use crate::core::model::User;
+use crate::core::model::{lowercase, User};
 use crate::error::{Error, Result};
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -161,15 +160,6 @@ impl UserMapper {
     /// True when the destination already has an account with this key.
     pub fn destination_has(&self, key: &str) -> bool {
         self.dest_by_key.contains_key(&key.to_lowercase())
-    }
-}
-
-/// `key` lowercased, borrowed when it already is (most keys: this runs per record).
-pub(super) fn lowercase(key: &str) -> Cow<'_, str> {
-    if key.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(key)
-    } else {
-        Cow::Owned(key.to_lowercase())
     }
 }
 
