@@ -353,7 +353,7 @@ impl Run<'_> {
         let records = self.sink.source.read_content()?;
         let task = progress.task("copying", None);
         if self.workers == 1 && read_ahead::available() {
-            // Nothing else runs on this thread meanwhile: the writer is written to in order.
+            // The source is parsed on a thread of its own; records are written here, in order.
             read_ahead::consume_on_thread(records, |records| async {
                 let mut source = Source::start(Records::Queue(records)).await?;
                 self.copy_in_order(&mut source, &*task).await
